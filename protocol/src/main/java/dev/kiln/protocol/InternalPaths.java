@@ -1,0 +1,24 @@
+package dev.kiln.protocol;
+
+/** Paths and headers of the internal API between control plane and nodes, and of the gateway→node hop. */
+public final class InternalPaths {
+    /** Node registration: POST, header {@link #JOIN_TOKEN_HEADER}, body {@link NodeRegistration} → {@link NodeCredentials}. */
+    public static final String REGISTER = "/internal/v1/nodes/register";
+    /** Heartbeat: POST, bearer node secret, body {@link Heartbeat} → {@link HeartbeatAck}. */
+    public static final String HEARTBEAT = "/internal/v1/nodes/{nodeId}/heartbeat";
+    /** Desired state long-poll: GET ?after={version}&amp;waitMs=, bearer node secret → {@link Assignments}. */
+    public static final String ASSIGNMENTS = "/internal/v1/nodes/{nodeId}/assignments";
+    /** Model bytes by content hash: GET, bearer node secret → application/octet-stream. */
+    public static final String ARTIFACT = "/internal/v1/artifacts/{sha256}";
+
+    /** On the node: gateway-forwarded prediction, bearer gateway token, header {@link #PREDICT_ID_HEADER}. */
+    public static final String NODE_PREDICT = "/internal/v1/instances/{instanceId}/predict";
+    /** On the node: instance info (descriptor as loaded), bearer gateway token. */
+    public static final String NODE_INSTANCE = "/internal/v1/instances/{instanceId}";
+
+    public static final String JOIN_TOKEN_HEADER = "X-Kiln-Join-Token";
+    public static final String PREDICT_ID_HEADER = "X-Predict-Id";
+
+    private InternalPaths() {
+    }
+}

@@ -1,0 +1,13 @@
+package dev.kiln.protocol;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.UUID;
+
+/**
+ * Issued at registration. {@code nodeSecret} authenticates the node to the control plane (only its
+ * hash is stored there); {@code gatewayToken} is what the gateway presents to the node.
+ */
+@Serdeable
+public record NodeCredentials(UUID nodeId, String nodeSecret, String gatewayToken, long heartbeatIntervalMs) {
+}
