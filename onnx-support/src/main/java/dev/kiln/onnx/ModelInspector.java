@@ -39,7 +39,7 @@ public final class ModelInspector {
      *                               is not valid, or the model fails on a dummy input
      */
     public static ModelDescriptor inspect(Path onnx, DescriptorOverrides overrides) throws InvalidModelException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = Ort.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              OrtSession session = open(env, onnx, options)) {
             ModelSignature sig = ModelSignature.of(session);

@@ -1,0 +1,31 @@
+package dev.kiln.node.imaging;
+
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/** {@code image_type: base64}: standard or URL-safe alphabet, padding optional, with or without a data-URL prefix. */
+public final class Base64Image {
+    private static final Pattern DATA_URL = Pattern.compile("^data:[^,;]*(;[^,;]*)*;base64,", Pattern.CASE_INSENSITIVE);
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private Base64Image() {
+    }
+
+    public static byte[] decode(String data) {
+        String text = DATA_URL.matcher(data).replaceFirst("");
+        // Wrapped base64 (76-column lines) is common from command-line tools.
+        text = WHITESPACE.matcher(text).replaceAll("");
+        if (text.isEmpty()) {
+            throw ImageRejectedException.invalid("The data is empty; send the image as base64.", "value_error.base64");
+        }
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException standard) {
+            try {
+                return Base64.getUrlDecoder().decode(text);
+            } catch (IllegalArgumentException urlSafe) {
+                throw ImageRejectedException.invalid("The data is not valid base64.", "value_error.base64");
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.node.imaging;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Decoded 8-bit, 3-channel pixels. {@code width}/{@code height} are the original image's (what the response reports
+ * and coordinates are normalized to); the pixels may be smaller when a JPEG was decoded at reduced size.
+ *
+ * @param pixels continuous {@code CV_8UC3} rows
+ * @param rgb    channel order of {@code pixels}: true for R,G,B (arrays), false for OpenCV's B,G,R (decoded files)
+ */
+public record DecodedImage(Mat pixels, boolean rgb, int width, int height) implements AutoCloseable {
+
+    public int pixelWidth() {
+        return pixels.cols();
+    }
+
+    public int pixelHeight() {
+        return pixels.rows();
+    }
+
+    @Override
+    public void close() {
+        pixels.close();
+    }
+}

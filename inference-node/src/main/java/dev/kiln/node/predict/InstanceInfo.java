@@ -1,0 +1,28 @@
+package dev.kiln.node.predict;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kiln.node.runtime.ServingInstance;
+import dev.kiln.protocol.Assignment;
+import dev.kiln.protocol.InstanceStatus;
+import dev.kiln.protocol.ModelDescriptor;
+import dev.kiln.protocol.ServingSettings;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+import java.util.UUID;
+
+/** An instance as this node serves it: what {@code GET /{id}/info} is built from. */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record InstanceInfo(UUID instanceId, UUID deploymentId, UUID modelVersionId, String modelName, String versionTag,
+                    InstanceStatus status, @Nullable String error, int inFlight, ModelDescriptor descriptor,
+                    List<Integer> gpuIndices, ServingSettings settings) {
+
+    static InstanceInfo of(ServingInstance instance) {
+        Assignment a = instance.assignment();
+        return new InstanceInfo(a.instanceId(), a.deploymentId(), a.modelVersionId(), a.modelName(), a.versionTag(),
+                instance.status(), instance.error(), instance.outstanding(), a.descriptor(),
+                a.gpuIndices() == null ? List.of() : a.gpuIndices(), PredictService.settings(a));
+    }
+}

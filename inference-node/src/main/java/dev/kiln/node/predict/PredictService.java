@@ -1,0 +1,216 @@
+package dev.kiln.node.predict;
+
+import dev.kiln.node.adapters.AdapterRegistry;
+import dev.kiln.node.adapters.OutputAdapter;
+import dev.kiln.node.adapters.Prediction;
+import dev.kiln.node.imaging.Base64Image;
+import dev.kiln.node.imaging.DecodedImage;
+import dev.kiln.node.imaging.ImageDecoder;
+import dev.kiln.node.imaging.ImageFetcher;
+import dev.kiln.node.imaging.ImagingConfig;
+import dev.kiln.node.imaging.PreparedInput;
+import dev.kiln.node.imaging.Preprocessor;
+import dev.kiln.node.routines.Routines;
+import dev.kiln.node.runtime.Admission;
+import dev.kiln.node.runtime.InferenceCancelledException;
+import dev.kiln.node.runtime.InferenceOutcome;
+import dev.kiln.node.runtime.InstanceManager;
+import dev.kiln.node.runtime.RunControl;
+import dev.kiln.node.runtime.ServingInstance;
+import dev.kiln.protocol.Assignment;
+import dev.kiln.protocol.InputSpec;
+import dev.kiln.protocol.InstanceStatus;
+import dev.kiln.protocol.ModelDescriptor;
+import dev.kiln.protocol.ServingSettings;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One prediction: admit into the instance's bounded queue, read the body and make the tensor on a virtual thread
+ * (fetching and decoding block), run the model and its adapter and routines on an inference thread, answer within
+ * the deployment's timeout.
+ */
+@Singleton
+public final class PredictService {
+    private final InstanceManager instances;
+    private final PredictRequestParser parser;
+    private final ImageDecoder decoder;
+    private final ImageFetcher fetcher;
+    private final AdapterRegistry adapters;
+    private final ImagingConfig imaging;
+    private final ExecutorService requestThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("kiln-request-", 1).factory());
+
+    PredictService(InstanceManager instances, PredictRequestParser parser, ImageDecoder decoder, ImageFetcher fetcher,
+                   AdapterRegistry adapters, ImagingConfig imaging) {
+        this.imaging = imaging;
+        this.instances = instances;
+        this.parser = parser;
+        this.decoder = decoder;
+        this.fetcher = fetcher;
+        this.adapters = adapters;
+    }
+
+    /**
+     * @return the response, or a future failed with {@link PredictException}, an imaging or routine rejection,
+     * {@link TimeoutException} past the timeout, or the model's failure
+     */
+    public CompletableFuture<PredictResponse> predict(String instanceId, String predictId, byte[] body) {
+        long arrived = System.nanoTime();
+        ServingInstance instance = find(instanceId);
+        Admission admission = admit(instance);
+        RunControl control = new RunControl();
+        CompletableFuture<PredictResponse> work;
+        try {
+            work = CompletableFuture.supplyAsync(() -> prepare(instance, body, arrived), requestThreads)
+                    .thenCompose(prepared -> infer(instance, prepared, control))
+                    .thenApply(done -> response(instance.assignment(), predictId, done, arrived));
+        } catch (RuntimeException e) {
+            admission.close();
+            throw e;
+        }
+        // The place in the queue is given back when the work really ends, not when a timeout answers early.
+        work.whenComplete((r, e) -> admission.close());
+        long timeoutMs = settings(instance.assignment()).timeoutMs();
+        CompletableFuture<PredictResponse> answer = work.copy();
+        if (timeoutMs > 0) {
+            answer.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+                if (e instanceof TimeoutException) {
+                    control.cancel();
+                }
+            });
+        }
+        return answer;
+    }
+
+    /** The instance's timeout, for the 504 message; 0 when it is gone. */
+    long timeoutMs(String instanceId) {
+        try {
+            return instances.find(UUID.fromString(instanceId))
+                    .map(i -> settings(i.assignment()).timeoutMs()).orElse(0L);
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    ServingInstance find(String instanceId) {
+        UUID id;
+        try {
+            id = UUID.fromString(instanceId);
+        } catch (IllegalArgumentException e) {
+            throw notFound(instanceId);
+        }
+        return instances.find(id).orElseThrow(() -> notFound(instanceId));
+    }
+
+    private static PredictException notFound(String instanceId) {
+        return new PredictException(404, "Instance " + instanceId + " is not served by this node.", List.of(), null);
+    }
+
+    private static Admission admit(ServingInstance instance) {
+        if (instance.status() == InstanceStatus.LOADING) {
+            throw PredictException.unavailable("The instance is still loading its model.");
+        }
+        if (instance.status() == InstanceStatus.FAILED) {
+            throw PredictException.unavailable("The instance failed to load its model: " + instance.error());
+        }
+        return instance.tryAdmit().orElseThrow(() -> PredictException.unavailable(
+                "The instance's queue is full (" + settings(instance.assignment()).maxQueue() + " waiting); retry later."));
+    }
+
+    /** Everything before the model: parse, get the image, make the tensor. Runs on a virtual thread. */
+    private Prepared prepare(ServingInstance instance, byte[] body, long arrived) {
+        long started = System.nanoTime();
+        PredictRequest request = parser.parse(body);
+        Routines routines = Routines.parse(request.routines());
+        ModelDescriptor descriptor = instance.assignment().descriptor();
+        OutputAdapter adapter = adapters.find(descriptor.outputAdapter()).orElseThrow();
+        Map<String, Object> options = Preprocessor.withMaxSide(descriptor.options(), imaging.dynamicMaxSide());
+        try (DecodedImage image = image(request, descriptor.input(), options)) {
+            PreparedInput input = Preprocessor.prepare(image, descriptor.input(), options, instance.buffers());
+            long done = System.nanoTime();
+            return new Prepared(input, routines, adapter, image.width(), image.height(), ms(started - arrived),
+                    ms(done - started));
+        }
+    }
+
+    private DecodedImage image(PredictRequest request, InputSpec spec, Map<String, Object> options) {
+        return switch (request.imageType()) {
+            case ARRAY -> decoder.fromRgb(request.array());
+            case BASE64 -> decode(Base64Image.decode(request.text()), spec, options);
+            case URL -> decode(fetcher.fetch(request.text()), spec, options);
+        };
+    }
+
+    private DecodedImage decode(byte[] bytes, InputSpec spec, Map<String, Object> options) {
+        return decoder.decode(bytes, (w, h) -> Preprocessor.jpegReduction(spec, options, w, h));
+    }
+
+    private CompletableFuture<Done> infer(ServingInstance instance, Prepared prepared, RunControl control) {
+        if (control.cancelled()) {
+            prepared.input().close();
+            return CompletableFuture.failedFuture(new InferenceCancelledException());
+        }
+        ModelDescriptor descriptor = instance.assignment().descriptor();
+        return instance.infer(prepared.input().tensor(), control, outputs -> {
+                    Map<String, Object> results = Routines.newResults();
+                    List<Prediction> raw = prepared.adapter().decode(outputs, descriptor, prepared.input().geometry());
+                    return new Post(numbered(prepared.routines().apply(raw, results)), results);
+                })
+                .whenComplete((outcome, e) -> prepared.input().close())
+                .thenApply(outcome -> new Done(prepared, outcome));
+    }
+
+    private static List<Prediction> numbered(List<Prediction> predictions) {
+        List<Prediction> out = new ArrayList<>(predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            out.add(predictions.get(i).withAnnotationId(i));
+        }
+        return out;
+    }
+
+    private static PredictResponse response(Assignment a, String predictId, Done done, long arrived) {
+        InferenceOutcome<Post> o = done.outcome();
+        Prepared p = done.prepared();
+        ModelDescriptor d = a.descriptor();
+        return new PredictResponse(predictId, a.deploymentId(),
+                new PredictResponse.Model(a.modelName(), a.versionTag(), d.task() == null ? null : d.task().json()),
+                new PredictResponse.Image(p.width(), p.height()),
+                o.value().predictions(), o.value().routineResults(),
+                PredictResponse.Timing.of(p.waitedMs() + o.queueMs(), p.preprocessMs(), o.inferenceMs(),
+                        o.postprocessMs(), ms(System.nanoTime() - arrived)));
+    }
+
+    static ServingSettings settings(Assignment a) {
+        return a.settings() == null ? ServingSettings.defaults() : a.settings();
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+
+    @PreDestroy
+    void stop() {
+        requestThreads.shutdownNow();
+    }
+
+    private record Prepared(PreparedInput input, Routines routines, OutputAdapter adapter, int width, int height,
+                            double waitedMs, double preprocessMs) {
+    }
+
+    private record Post(List<Prediction> predictions, Map<String, Object> routineResults) {
+    }
+
+    private record Done(Prepared prepared, InferenceOutcome<Post> outcome) {
+    }
+}

@@ -1,0 +1,218 @@
+package dev.kiln.node.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.kiln.protocol.Assignment;
+import dev.kiln.protocol.InstanceReport;
+import dev.kiln.protocol.InstanceStatus;
+import dev.kiln.protocol.ServingSettings;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One assigned instance: its sessions, its admission limit (the bounded queue of DESIGN §4.3) and its state. Requests
+ * are admitted while it is READY; once it is drained its sessions close after the last admitted request is done.
+ */
+public final class ServingInstance {
+    private final Assignment assignment;
+    private final OrtEnvironment env;
+    private final Executor pool;
+    private final int concurrency;
+    private final DirectBufferPool buffers;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicInteger nextSession = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<ServingInstance> settled = new CompletableFuture<>();
+    private volatile InstanceStatus status = InstanceStatus.LOADING;
+    private volatile String error;
+    private volatile List<OrtSession> sessions = List.of();
+    private volatile boolean draining;
+
+    ServingInstance(Assignment assignment, OrtEnvironment env, Executor pool, int concurrency) {
+        this.assignment = assignment;
+        this.env = env;
+        this.pool = pool;
+        this.concurrency = concurrency;
+        this.buffers = new DirectBufferPool(concurrency * 2);
+    }
+
+    public UUID id() {
+        return assignment.instanceId();
+    }
+
+    public Assignment assignment() {
+        return assignment;
+    }
+
+    public InstanceStatus status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public int outstanding() {
+        return outstanding.get();
+    }
+
+    public DirectBufferPool buffers() {
+        return buffers;
+    }
+
+    /** Completes when loading ended, READY or FAILED. */
+    public CompletableFuture<ServingInstance> settled() {
+        return settled;
+    }
+
+    public InstanceReport report() {
+        return new InstanceReport(id(), status, error, outstanding.get());
+    }
+
+    /**
+     * Requests an instance holds at most: {@code maxQueue} waiting plus one running per inference thread. Counted
+     * from arrival, so images being fetched and decoded are bounded too.
+     */
+    int capacity() {
+        ServingSettings s = assignment.settings() == null ? ServingSettings.defaults() : assignment.settings();
+        return Math.max(1, s.maxQueue()) + concurrency;
+    }
+
+    /** Admits one request, or empty when the instance is not ready or full. Close the admission when done. */
+    public Optional<Admission> tryAdmit() {
+        if (status != InstanceStatus.READY || draining) {
+            return Optional.empty();
+        }
+        int cap = capacity();
+        while (true) {
+            int now = outstanding.get();
+            if (now >= cap) {
+                return Optional.empty();
+            }
+            if (outstanding.compareAndSet(now, now + 1)) {
+                break;
+            }
+        }
+        if (draining) {
+            // Lost a race with drain(): back out so the sessions can close.
+            release();
+            return Optional.empty();
+        }
+        return Optional.of(new Admission(this));
+    }
+
+    void release() {
+        if (outstanding.decrementAndGet() == 0 && draining) {
+            closeSessions();
+        }
+    }
+
+    /**
+     * Runs the model on an inference thread and reads its outputs there.
+     * The future fails with {@link InferenceFailedException} when the model fails, {@link InferenceCancelledException}
+     * when the request was cancelled first.
+     */
+    public <T> CompletableFuture<InferenceOutcome<T>> infer(InputTensor input, RunControl control, OutputReader<T> reader) {
+        CompletableFuture<InferenceOutcome<T>> result = new CompletableFuture<>();
+        long submitted = System.nanoTime();
+        try {
+            pool.execute(() -> run(input, control, reader, submitted, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new InferenceFailedException("the node is shutting down", e));
+        }
+        return result;
+    }
+
+    private <T> void run(InputTensor input, RunControl control, OutputReader<T> reader, long submitted,
+                         CompletableFuture<InferenceOutcome<T>> result) {
+        long started = System.nanoTime();
+        List<OrtSession> current = sessions;
+        if (control.cancelled() || current.isEmpty()) {
+            result.completeExceptionally(control.cancelled() ? new InferenceCancelledException()
+                    : new InferenceFailedException("the instance is not loaded", null));
+            return;
+        }
+        OrtSession session = current.get(Math.floorMod(nextSession.getAndIncrement(), current.size()));
+        InferenceOutcome<T> outcome = null;
+        RuntimeException failure = null;
+        try (OnnxTensor tensor = input.create(env); OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            if (!control.attach(options)) {
+                throw new InferenceCancelledException();
+            }
+            try (OrtSession.Result outputs = session.run(Map.of(input.name(), tensor), options)) {
+                control.detach();
+                long ran = System.nanoTime();
+                T value = reader.read(outputs);
+                outcome = new InferenceOutcome<>(value, ms(started - submitted), ms(ran - started),
+                        ms(System.nanoTime() - ran));
+            }
+        } catch (OrtException e) {
+            failure = control.cancelled() ? new InferenceCancelledException()
+                    : new InferenceFailedException(OrtRuntime.firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            control.detach();
+        }
+        // Completed only after the input tensor is closed: whoever continues may reuse its buffer at once.
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(outcome);
+        }
+    }
+
+    void ready(List<OrtSession> opened) {
+        sessions = opened;
+        status = InstanceStatus.READY;
+        settled.complete(this);
+        if (draining) {
+            closeSessions();
+        }
+    }
+
+    void failed(String message) {
+        error = message;
+        status = InstanceStatus.FAILED;
+        settled.complete(this);
+    }
+
+    /** Stops admitting; the sessions close once the requests already admitted have finished. */
+    void drain() {
+        draining = true;
+        if (outstanding.get() == 0) {
+            closeSessions();
+        }
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    private void closeSessions() {
+        if (status == InstanceStatus.LOADING || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<OrtSession> toClose = sessions;
+        sessions = List.of();
+        toClose.forEach(OrtRuntime::closeQuietly);
+    }
+
+    boolean closed() {
+        return closed.get();
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+}
