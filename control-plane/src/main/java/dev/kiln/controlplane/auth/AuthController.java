@@ -1,0 +1,43 @@
+package dev.kiln.controlplane.auth;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+
+@Controller("/api/v1/auth")
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class AuthController {
+
+    @Serdeable
+    record LoginRequest(@Nullable String username, @Nullable String password) {
+    }
+
+    @Serdeable
+    record RefreshRequest(@Nullable @JsonProperty("refresh_token") String refreshToken) {
+    }
+
+    private final AuthService auth;
+
+    AuthController(AuthService auth) {
+        this.auth = auth;
+    }
+
+    @Post("/login")
+    TokenResponse login(@Body LoginRequest body, HttpRequest<?> request) {
+        return auth.login(body.username(), body.password(), CallerBinder.remoteAddress(request));
+    }
+
+    @Post("/refresh")
+    TokenResponse refresh(@Body RefreshRequest body) {
+        return auth.refresh(body.refreshToken());
+    }
+}

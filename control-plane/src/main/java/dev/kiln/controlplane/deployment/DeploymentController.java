@@ -1,0 +1,65 @@
+package dev.kiln.controlplane.deployment;
+
+import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
+import dev.kiln.controlplane.deployment.Views.DeploymentView;
+import dev.kiln.controlplane.deployment.Views.InstanceView;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+
+import java.util.List;
+import java.util.UUID;
+
+@Controller("/api/v1")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class DeploymentController {
+
+    private final DeploymentService deployments;
+
+    DeploymentController(DeploymentService deployments) {
+        this.deployments = deployments;
+    }
+
+    @Post("/projects/{projectId}/deployments")
+    HttpResponse<DeploymentView> create(Caller caller, UUID projectId, @Body DeploymentRequest body) {
+        return HttpResponse.created(deployments.create(caller, projectId, body));
+    }
+
+    @Get("/projects/{projectId}/deployments")
+    List<DeploymentView> list(Caller caller, UUID projectId) {
+        return deployments.list(caller, projectId);
+    }
+
+    @Get("/deployments/{deploymentId}")
+    DeploymentView get(Caller caller, UUID deploymentId) {
+        return deployments.get(caller, deploymentId);
+    }
+
+    @Patch("/deployments/{deploymentId}")
+    DeploymentView update(Caller caller, UUID deploymentId, @Body DeploymentRequest body) {
+        return deployments.update(caller, deploymentId, body);
+    }
+
+    /** 202: deletion is asynchronous (instances drain first); the body shows the DELETING deployment. */
+    @Delete("/deployments/{deploymentId}")
+    HttpResponse<DeploymentView> delete(Caller caller, UUID deploymentId, @QueryValue @Nullable String confirm) {
+        return HttpResponse.accepted().body(deployments.delete(caller, deploymentId, confirm));
+    }
+
+    @Get("/deployments/{deploymentId}/instances")
+    List<InstanceView> instances(Caller caller, UUID deploymentId) {
+        return deployments.instances(caller, deploymentId);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.kiln.controlplane.gateway;
+
+import dev.kiln.controlplane.keys.KeyVerifier;
+import dev.kiln.controlplane.keys.VerifiedKey;
+import io.micronaut.core.annotation.Nullable;
+import dev.kiln.protocol.InternalPaths;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.ServerHttpRequest;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The data plane's prediction path (DESIGN §1, §4): authenticate the project key from memory, find the
+ * deployment's ready instances from memory, forward the body unchanged to the least busy one, retry once
+ * elsewhere when its node cannot be reached, and relay the answer. Never blocks the calling thread.
+ */
+@Singleton
+public class Gateway {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final String BEARER = "Bearer ";
+
+    private final KeyVerifier keys;
+    private final RoutingTable routes;
+    private final Balancer balancer;
+    private final NodeForwarder forwarder;
+    private final GatewayConfig config;
+
+    Gateway(KeyVerifier keys, RoutingTable routes, Balancer balancer, NodeForwarder forwarder, GatewayConfig config) {
+        this.keys = keys;
+        this.routes = routes;
+        this.balancer = balancer;
+        this.forwarder = forwarder;
+        this.config = config;
+    }
+
+    /** The outcome of the checks every keyed data-plane call goes through. */
+    private sealed interface Admission {
+        record Admitted(Route route) implements Admission {
+        }
+
+        record Refused(HttpResponse<?> response) implements Admission {
+        }
+    }
+
+    public CompletableFuture<HttpResponse<?>> predict(String deploymentId, HttpRequest<?> request, String predictId) {
+        return admit(deploymentId, request, predictId).thenCompose(admission -> switch (admission) {
+            case Admission.Refused refused -> CompletableFuture.completedFuture(refused.response());
+            case Admission.Admitted admitted -> predict(admitted.route(), request, predictId);
+        });
+    }
+
+    /** 200 when the deployment has at least one ready instance, else 503. */
+    public CompletableFuture<HttpResponse<?>> ping(String deploymentId, HttpRequest<?> request, String predictId) {
+        return admit(deploymentId, request, predictId).thenApply(admission -> switch (admission) {
+            case Admission.Refused refused -> refused.response();
+            case Admission.Admitted admitted when admitted.route().ready().isEmpty() ->
+                    noReadyInstance(admitted.route(), predictId);
+            case Admission.Admitted admitted -> HttpResponse.ok(Map.of("status", "Healthy",
+                            "readyInstances", admitted.route().ready().size()))
+                    .header(InternalPaths.PREDICT_ID_HEADER, predictId);
+        });
+    }
+
+    /** 401 bad key, 404 unknown or another project's deployment (same answer: no existence leak), 403 scope. */
+    private CompletableFuture<Admission> admit(String deploymentId, HttpRequest<?> request, String predictId) {
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        Optional<String> refusal = keyRefusal(authorization);
+        if (refusal.isPresent()) {
+            return refuse(DataPlaneResponses.error(401, refusal.get(), predictId));
+        }
+        VerifiedKey key = keys.verify(authorization.substring(BEARER.length()).trim()).orElse(null);
+        if (key == null) {
+            return refuse(DataPlaneResponses.error(401,
+                    "The project key is not valid: unknown, revoked or expired.", predictId));
+        }
+        UUID id = parseUuid(deploymentId);
+        if (id == null) {
+            return refuse(notFound(deploymentId, predictId));
+        }
+        return routes.find(id).thenApply(route -> {
+            if (route.isEmpty() || !route.get().projectId().equals(key.projectId())) {
+                return new Admission.Refused(notFound(deploymentId, predictId));
+            }
+            if (!key.allows(id)) {
+                return new Admission.Refused(DataPlaneResponses.error(403,
+                        "This key is not allowed to call deployment " + id + ".", predictId));
+            }
+            return new Admission.Admitted(route.get());
+        });
+    }
+
+    private CompletableFuture<HttpResponse<?>> predict(Route route, HttpRequest<?> request, String predictId) {
+        if (!isJson(request)) {
+            return done(DataPlaneResponses.error(415,
+                    "Send the prediction request as application/json.", predictId));
+        }
+        if (request.getContentLength() > config.maxBodySize()) {
+            return done(tooLarge(predictId));
+        }
+        if (route.ready().isEmpty()) {
+            return done(noReadyInstance(route, predictId)); // before reading a body that would go nowhere
+        }
+        if (!(request instanceof ServerHttpRequest<?> server)) {
+            throw new IllegalStateException("Predictions arrive through the HTTP server");
+        }
+        return BodyReader.read(server.byteBody(), config.maxBodySize()).thenCompose(body -> body.isEmpty()
+                ? done(tooLarge(predictId))
+                : dispatch(route.deploymentId(), route, body.get(), predictId, Set.of()));
+    }
+
+    /** Sends to the least busy ready instance; once more to another one if the first cannot be reached. */
+    private CompletableFuture<HttpResponse<?>> dispatch(UUID deploymentId, Route route, byte[] body, String predictId,
+                                                        Set<UUID> tried) {
+        Optional<Target> picked = balancer.pick(route.ready(), tried);
+        if (picked.isEmpty()) {
+            return done(tried.isEmpty() ? noReadyInstance(route, predictId)
+                    : DataPlaneResponses.unavailable("No ready instance of deployment " + deploymentId
+                    + " could be reached.", predictId, config.retryAfter()));
+        }
+        Target target = picked.get();
+        balancer.started(target);
+        Duration timeout = Duration.ofMillis(route.timeoutMs()).plus(config.timeoutGrace());
+        return forwarder.forward(target, body, predictId, timeout).thenCompose(outcome -> {
+            balancer.finished(target);
+            return switch (outcome) {
+                case NodeForwarder.Outcome.Answered answered -> done(DataPlaneResponses.relay(answered.status(),
+                        answered.contentType(), answered.body(), predictId));
+                case NodeForwarder.Outcome.Unreachable unreachable when tried.isEmpty() -> {
+                    LOG.warn("Instance {} at {} unreachable ({}); retrying on another instance",
+                            target.instanceId(), target.address(), unreachable.cause().toString());
+                    // The routing table may have dropped or added instances meanwhile; retry on its view.
+                    Route latest = routes.current(deploymentId).orElse(route);
+                    yield dispatch(deploymentId, latest, body, predictId, Set.of(target.instanceId()));
+                }
+                case NodeForwarder.Outcome.Unreachable unreachable -> {
+                    LOG.warn("Instance {} at {} unreachable too ({})", target.instanceId(), target.address(),
+                            unreachable.cause().toString());
+                    yield done(DataPlaneResponses.unavailable("No ready instance of deployment " + deploymentId
+                            + " could be reached.", predictId, config.retryAfter()));
+                }
+                case NodeForwarder.Outcome.TimedOut timedOut -> done(DataPlaneResponses.error(504,
+                        "The deployment did not answer within its timeout of " + route.timeoutMs() + " ms.",
+                        predictId));
+                case NodeForwarder.Outcome.Broken broken -> {
+                    LOG.warn("Answer of instance {} broke off: {}", target.instanceId(), broken.cause().toString());
+                    yield done(DataPlaneResponses.error(502, "The instance's answer broke off; try again.",
+                            predictId));
+                }
+            };
+        });
+    }
+
+    private static Optional<String> keyRefusal(@Nullable String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.of("A project key is required: send Authorization: Bearer <secret>.");
+        }
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                || authorization.substring(BEARER.length()).isBlank()) {
+            return Optional.of("The Authorization header must be 'Bearer <secret>'.");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isJson(HttpRequest<?> request) {
+        return request.getContentType().map(type -> MediaType.APPLICATION_JSON.equals(type.getName())).orElse(false);
+    }
+
+    private HttpResponse<?> noReadyInstance(Route route, String predictId) {
+        return DataPlaneResponses.unavailable("Deployment " + route.deploymentId() + " has no ready instance yet.",
+                predictId, config.retryAfter());
+    }
+
+    private HttpResponse<?> tooLarge(String predictId) {
+        return DataPlaneResponses.error(413, "The request body is larger than the limit of "
+                + readable(config.maxBodySize()) + ".", predictId);
+    }
+
+    private static HttpResponse<?> notFound(String deploymentId, String predictId) {
+        return DataPlaneResponses.error(404, "No deployment " + deploymentId + ".", predictId);
+    }
+
+    private static String readable(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB" : bytes + " bytes";
+    }
+
+    private static @Nullable UUID parseUuid(String value) {
+        try {
+            return value.length() == 36 ? UUID.fromString(value) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static CompletableFuture<Admission> refuse(HttpResponse<?> response) {
+        return CompletableFuture.completedFuture(new Admission.Refused(response));
+    }
+
+    private static CompletableFuture<HttpResponse<?>> done(HttpResponse<?> response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kiln.controlplane.gateway;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.ReadableBytes;
+
+import java.time.Duration;
+
+/**
+ * The data plane ({@code kiln.gateway.*}).
+ *
+ * @param maxBodySize        largest prediction request body accepted (413 above)
+ * @param refreshInterval    how often the routing table is re-read (other replicas' changes)
+ * @param missRefreshGap     an unknown deployment id triggers a re-read at most this often
+ * @param connectTimeout     connecting to a node; a failure here is retried on another instance
+ * @param timeoutGrace       added to the deployment's timeout before the gateway gives up on a node (504),
+ *                           so the node's own timeout answer arrives first
+ * @param retryAfter         the Retry-After sent with 503s
+ */
+@ConfigurationProperties("kiln.gateway")
+public record GatewayConfig(@Bindable(defaultValue = "20MB") @ReadableBytes long maxBodySize,
+                            @Bindable(defaultValue = "1s") Duration refreshInterval,
+                            @Bindable(defaultValue = "250ms") Duration missRefreshGap,
+                            @Bindable(defaultValue = "2s") Duration connectTimeout,
+                            @Bindable(defaultValue = "5s") Duration timeoutGrace,
+                            @Bindable(defaultValue = "1s") Duration retryAfter) {
+}

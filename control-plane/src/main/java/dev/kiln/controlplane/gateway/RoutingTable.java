@@ -1,0 +1,154 @@
+package dev.kiln.controlplane.gateway;
+
+import dev.kiln.controlplane.node.GatewayTokens;
+import dev.kiln.controlplane.node.InstancesChanged;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Every live deployment with its READY instances, held in memory so a prediction never waits on the
+ * database. Re-read every {@code kiln.gateway.refresh-interval}, at once after this replica changes
+ * instances, and (rate-limited) when asked for a deployment it does not know yet.
+ */
+@Singleton
+public class RoutingTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
+
+    private static final String SQL = """
+            SELECT d.id, d.project_id, d.timeout_ms, r.instance_id, r.node_id, r.address
+            FROM deployments d
+            LEFT JOIN (SELECT i.deployment_id, i.id AS instance_id, n.id AS node_id, n.address
+                       FROM instances i JOIN nodes n ON n.id = i.node_id
+                       WHERE i.status = 'READY' AND n.state <> 'LOST') r ON r.deployment_id = d.id
+            WHERE d.status <> 'DELETING'
+            ORDER BY d.id, r.instance_id""";
+
+    private final JdbcOperations jdbc;
+    private final GatewayTokens tokens;
+    private final ExecutorService blocking;
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final Map<UUID, String> tokenCache = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private volatile Map<UUID, Route> routes = Map.of();
+    private volatile long lastLoadStartMillis = Long.MIN_VALUE / 2;
+
+    RoutingTable(JdbcOperations jdbc, GatewayTokens tokens, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+                 GatewayConfig config, Clock clock) {
+        this.jdbc = jdbc;
+        this.tokens = tokens;
+        this.blocking = blocking;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The deployment's route; a miss re-reads the table (at most every miss-refresh-gap) before answering. */
+    public CompletableFuture<Optional<Route>> find(UUID deploymentId) {
+        Route route = routes.get(deploymentId);
+        if (route != null || clock.millis() - lastLoadStartMillis < config.missRefreshGap().toMillis()) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(route));
+        }
+        return refreshAsync().thenApply(ignored -> Optional.ofNullable(routes.get(deploymentId)));
+    }
+
+    /** The deployment's route as last read, without any refresh. */
+    public Optional<Route> current(UUID deploymentId) {
+        return Optional.ofNullable(routes.get(deploymentId));
+    }
+
+    /** Re-reads the table now, on the calling thread (blocking). */
+    public void refresh() {
+        lastLoadStartMillis = clock.millis();
+        routes = load();
+    }
+
+    @Scheduled(fixedDelay = "${kiln.gateway.refresh-interval:1s}")
+    void periodicRefresh() {
+        refreshAsync();
+    }
+
+    @EventListener
+    void onInstancesChanged(InstancesChanged event) {
+        refreshAsync();
+    }
+
+    /**
+     * Coalesces concurrent requests into one re-read at a time; a request arriving during a read gets a
+     * further read, so it never settles for data read before it asked.
+     */
+    CompletableFuture<Void> refreshAsync() {
+        requested.set(true);
+        if (!running.compareAndSet(false, true)) {
+            return inFlight;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inFlight = done;
+        blocking.execute(() -> {
+            try {
+                while (requested.getAndSet(false)) {
+                    refresh();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not refresh the gateway routes, keeping the previous ones: {}", e.toString());
+            } finally {
+                running.set(false);
+                done.complete(null);
+                if (requested.get()) {
+                    refreshAsync();
+                }
+            }
+        });
+        return done;
+    }
+
+    private Map<UUID, Route> load() {
+        return jdbc.execute(connection -> {
+            Map<UUID, Route> deployments = new HashMap<>();
+            Map<UUID, List<Target>> ready = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(SQL);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    UUID deploymentId = rows.getObject("id", UUID.class);
+                    Route route = new Route(deploymentId, rows.getObject("project_id", UUID.class),
+                            rows.getInt("timeout_ms"), List.of());
+                    deployments.putIfAbsent(deploymentId, route);
+                    List<Target> targets = ready.computeIfAbsent(deploymentId, id -> new ArrayList<>());
+                    UUID instanceId = rows.getObject("instance_id", UUID.class);
+                    if (instanceId != null) {
+                        UUID nodeId = rows.getObject("node_id", UUID.class);
+                        // The token is derived from the cluster key, which never changes: compute it once per node.
+                        targets.add(new Target(instanceId, nodeId, rows.getString("address"),
+                                tokenCache.computeIfAbsent(nodeId, tokens::tokenFor)));
+                    }
+                }
+            }
+            Map<UUID, Route> table = new HashMap<>();
+            deployments.forEach((id, route) -> table.put(id, new Route(id, route.projectId(), route.timeoutMs(),
+                    List.copyOf(ready.get(id)))));
+            return Map.copyOf(table);
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.controlplane.keys;
+
+import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.keys.Views.CreateKey;
+import dev.kiln.controlplane.keys.Views.KeyView;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+
+import java.util.List;
+import java.util.UUID;
+
+@Controller("/api/v1")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class KeyController {
+
+    private final KeyService keys;
+
+    KeyController(KeyService keys) {
+        this.keys = keys;
+    }
+
+    @Post("/projects/{projectId}/keys")
+    HttpResponse<KeyView> create(Caller caller, UUID projectId, @Body CreateKey body) {
+        return HttpResponse.created(keys.create(caller, projectId, body));
+    }
+
+    @Get("/projects/{projectId}/keys")
+    List<KeyView> list(Caller caller, UUID projectId) {
+        return keys.list(caller, projectId);
+    }
+
+    @Delete("/keys/{keyId}")
+    HttpResponse<Void> revoke(Caller caller, UUID keyId) {
+        keys.revoke(caller, keyId);
+        return HttpResponse.noContent();
+    }
+}

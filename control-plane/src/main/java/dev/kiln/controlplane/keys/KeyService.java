@@ -1,0 +1,116 @@
+package dev.kiln.controlplane.keys;
+
+import dev.kiln.controlplane.audit.AuditLog;
+import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.common.NotFoundException;
+import dev.kiln.controlplane.common.Problems;
+import dev.kiln.controlplane.common.Secrets;
+import dev.kiln.controlplane.common.Times;
+import dev.kiln.controlplane.deployment.Deployment;
+import dev.kiln.controlplane.deployment.DeploymentRepository;
+import dev.kiln.controlplane.keys.Views.CreateKey;
+import dev.kiln.controlplane.keys.Views.KeyView;
+import dev.kiln.controlplane.tenancy.Access;
+import dev.kiln.controlplane.tenancy.Project;
+import dev.kiln.controlplane.tenancy.Role;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Project secrets (DESIGN §8): ADMIN/OWNER create and revoke; any member lists them (never the secret). */
+@Singleton
+class KeyService {
+
+    private final Access access;
+    private final ProjectKeyRepository keys;
+    private final DeploymentRepository deployments;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher<KeysChanged> events;
+    private final Clock clock;
+
+    KeyService(Access access, ProjectKeyRepository keys, DeploymentRepository deployments, AuditLog audit,
+               ApplicationEventPublisher<KeysChanged> events, Clock clock) {
+        this.access = access;
+        this.keys = keys;
+        this.deployments = deployments;
+        this.audit = audit;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Creates a key; the returned view is the only place its secret ever appears. */
+    @Transactional
+    KeyView create(Caller caller, UUID projectId, CreateKey request) {
+        Project project = access.project(caller, projectId, Role.ADMIN);
+        Instant now = Times.now(clock);
+        String name = request.name() == null ? "" : request.name().trim();
+        validate(projectId, name, request, now);
+        String secret = KeyFormat.newSecret();
+        ProjectKey key = new ProjectKey(UUID.randomUUID(), projectId, name, KeyFormat.prefix(secret),
+                Secrets.sha256Hex(secret), null, null,
+                request.deploymentIds() == null ? null : Set.copyOf(request.deploymentIds()), request.expiresAt(),
+                request.rateLimitPerSecond(), caller.userId(), now, null, null, null);
+        keys.save(key);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("name", name);
+        detail.put("prefix", key.prefix());
+        detail.put("deploymentIds", key.deploymentIds() == null ? null : key.deploymentIds().stream().map(UUID::toString).toList());
+        detail.put("expiresAt", key.expiresAt() == null ? null : key.expiresAt().toString());
+        audit.record(caller.actor(), "key.create", target(project, key.id()), detail);
+        events.publishEvent(new KeysChanged());
+        return KeyView.of(key, secret, now);
+    }
+
+    List<KeyView> list(Caller caller, UUID projectId) {
+        access.project(caller, projectId, Role.VIEWER);
+        Instant now = clock.instant();
+        return keys.findByProjectIdOrderByCreatedAt(projectId).stream().map(k -> KeyView.of(k, null, now)).toList();
+    }
+
+    /** Revokes the key at once (idempotent: revoking a revoked key changes nothing). */
+    @Transactional
+    void revoke(Caller caller, UUID keyId) {
+        ProjectKey key = keys.findById(keyId).orElseThrow(() -> new NotFoundException("No key " + keyId + "."));
+        Project project = access.project(caller, key.projectId(), Role.ADMIN);
+        if (keys.revoke(keyId, Times.now(clock)) > 0) {
+            audit.record(caller.actor(), "key.revoke", target(project, keyId),
+                    Map.of("name", key.name(), "prefix", key.prefix()));
+            events.publishEvent(new KeysChanged());
+        }
+    }
+
+    private void validate(UUID projectId, String name, CreateKey request, Instant now) {
+        Problems problems = new Problems();
+        if (name.isEmpty() || name.length() > 100) {
+            problems.add("name", "must be 1 to 100 characters", "value_error.name");
+        }
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+            problems.add("expiresAt", "must be in the future", "value_error.past");
+        }
+        if (request.rateLimitPerSecond() != null && request.rateLimitPerSecond() < 1) {
+            problems.add("rateLimitPerSecond", "must be at least 1", "value_error.range");
+        }
+        if (request.deploymentIds() != null) {
+            Set<UUID> live = deployments.findByProjectIdOrderByCreatedAt(projectId).stream()
+                    .filter(d -> !d.deleting()).map(Deployment::id).collect(java.util.stream.Collectors.toSet());
+            for (UUID id : request.deploymentIds()) {
+                if (!live.contains(id)) {
+                    problems.add("deploymentIds", "no deployment " + id + " in this project", "value_error.not_found");
+                }
+            }
+        }
+        problems.throwIfAny("The key is not valid.");
+    }
+
+    private static AuditLog.Target target(Project project, UUID keyId) {
+        return new AuditLog.Target(project.organizationId(), project.id(), "key", keyId.toString());
+    }
+}

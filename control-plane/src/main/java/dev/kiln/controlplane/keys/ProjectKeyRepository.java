@@ -1,0 +1,27 @@
+package dev.kiln.controlplane.keys;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface ProjectKeyRepository extends CrudRepository<ProjectKey, UUID> {
+
+    List<ProjectKey> findByProjectIdOrderByCreatedAt(UUID projectId);
+
+    /** Keys that may still authenticate: not revoked, not expired (the verifier re-checks expiry per call). */
+    @Query("SELECT * FROM project_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now)")
+    List<ProjectKey> findUsable(Instant now);
+
+    @Query("UPDATE project_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")
+    long revoke(UUID id, Instant at);
+
+    @Query("UPDATE project_keys SET last_used_at = :at WHERE id IN (:ids)")
+    void markUsed(Collection<UUID> ids, Instant at);
+}

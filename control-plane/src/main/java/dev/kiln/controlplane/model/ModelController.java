@@ -1,0 +1,70 @@
+package dev.kiln.controlplane.model;
+
+import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.model.Views.CreateModel;
+import dev.kiln.controlplane.model.Views.ModelVersionView;
+import dev.kiln.controlplane.model.Views.ModelView;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Part;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.multipart.CompletedFileUpload;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+
+@Controller("/api/v1")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ModelController {
+
+    private final ModelService models;
+    private final ModelUploads uploads;
+
+    ModelController(ModelService models, ModelUploads uploads) {
+        this.models = models;
+        this.uploads = uploads;
+    }
+
+    @Post("/projects/{projectId}/models")
+    HttpResponse<ModelView> create(Caller caller, UUID projectId, @Body CreateModel body) {
+        return HttpResponse.created(models.create(caller, projectId, body));
+    }
+
+    @Get("/projects/{projectId}/models")
+    List<ModelView> list(Caller caller, UUID projectId) {
+        return models.list(caller, projectId);
+    }
+
+    @Get("/models/{modelId}")
+    ModelView get(Caller caller, UUID modelId) {
+        return models.get(caller, modelId);
+    }
+
+    /**
+     * Multipart upload. Parts above the multipart threshold are spooled to disk by the server (see
+     * micronaut.server.multipart), and the file is then streamed from there, so it is never whole in memory.
+     */
+    @Post(uri = "/models/{modelId}/versions", consumes = MediaType.MULTIPART_FORM_DATA)
+    HttpResponse<ModelVersionView> upload(Caller caller, UUID modelId, @Part("file") @Nullable CompletedFileUpload file,
+                                          @Part("versionTag") @Nullable String versionTag,
+                                          @Part("descriptor") @Nullable String descriptor) throws IOException {
+        ModelUploads.FilePart part = file == null ? null
+                : new ModelUploads.FilePart(file.getFilename(), file.getInputStream());
+        return HttpResponse.created(uploads.upload(caller, modelId, part, versionTag, descriptor));
+    }
+
+    @Get("/model-versions/{versionId}")
+    ModelVersionView version(Caller caller, UUID versionId) {
+        return models.version(caller, versionId);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.kiln.controlplane.node;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.sql.ColumnTransformer;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A row of nodes. {@code labels} is the JSON text of a string map (jsonb); {@code assignmentsVersion} grows
+ * with every change to the node's desired instances, so long-polls can tell "changed since".
+ */
+@MappedEntity("nodes")
+public record Node(@Id UUID id, String name, String address, String secretHash, NodeState state,
+                   @Nullable String region, @ColumnTransformer(write = "?::jsonb") String labels, int cpuCores,
+                   long memoryBytes, @Nullable String version, @Nullable Double cpuPercent,
+                   @Nullable Long usedMemoryBytes, Instant registeredAt, Instant lastHeartbeatAt,
+                   long assignmentsVersion) {
+}

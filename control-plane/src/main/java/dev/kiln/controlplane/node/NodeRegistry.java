@@ -1,0 +1,227 @@
+package dev.kiln.controlplane.node;
+
+import dev.kiln.controlplane.common.Problems;
+import dev.kiln.controlplane.common.Secrets;
+import dev.kiln.controlplane.common.Times;
+import dev.kiln.protocol.GpuInfo;
+import dev.kiln.protocol.Heartbeat;
+import dev.kiln.protocol.HeartbeatAck;
+import dev.kiln.protocol.InstanceReport;
+import dev.kiln.protocol.InstanceStatus;
+import dev.kiln.protocol.NodeCredentials;
+import dev.kiln.protocol.NodeRegistration;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Node membership: registration (credentials) and heartbeats (liveness, resources, observed instances). */
+@Singleton
+public class NodeRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
+    private static final int MAX_ERROR_LENGTH = 2000;
+    /** Statuses a node may report; the control plane owns SCHEDULED, DRAINING and LOST. */
+    private static final Set<InstanceStatus> REPORTABLE = EnumSet.of(InstanceStatus.LOADING, InstanceStatus.READY,
+            InstanceStatus.FAILED);
+    /** Instances the control plane has taken away from the node; late reports must not revive them. */
+    private static final Set<InstanceStatus> SETTLED = EnumSet.of(InstanceStatus.DRAINING, InstanceStatus.LOST);
+
+    private final NodeRepository nodes;
+    private final NodeGpuRepository gpus;
+    private final InstanceRepository instances;
+    private final GatewayTokens gatewayTokens;
+    private final TransactionOperations<Connection> tx;
+    private final ApplicationEventPublisher<Object> events;
+    private final JsonMapper json;
+    private final NodesConfig config;
+    private final Clock clock;
+
+    NodeRegistry(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
+                 GatewayTokens gatewayTokens, TransactionOperations<Connection> tx,
+                 ApplicationEventPublisher<Object> events, JsonMapper json, NodesConfig config, Clock clock) {
+        this.nodes = nodes;
+        this.gpus = gpus;
+        this.instances = instances;
+        this.gatewayTokens = gatewayTokens;
+        this.tx = tx;
+        this.events = events;
+        this.json = json;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Admits a node (the caller has checked the join token). A known node id keeps its row; an unknown id
+     * with a known name is a replaced host and takes that row over. Either way the node gets a new secret,
+     * and whatever it owned must be loaded again (a registering node has just started).
+     */
+    public NodeCredentials register(NodeRegistration registration) {
+        validate(registration);
+        String secret = Secrets.randomBase64Url(32);
+        UUID nodeId = tx.executeWrite(status -> save(registration, Secrets.sha256Hex(secret)));
+        events.publishEvent(new AssignmentsChanged(Set.of(nodeId)));
+        events.publishEvent(new InstancesChanged());
+        return new NodeCredentials(nodeId, secret, gatewayTokens.tokenFor(nodeId),
+                config.heartbeatInterval().toMillis());
+    }
+
+    /** Records liveness and resources, applies the node's instance reports, answers its assignments version. */
+    public HeartbeatAck heartbeat(Node node, Heartbeat heartbeat) {
+        Instant now = Times.now(clock);
+        boolean readinessChanged = tx.executeWrite(status -> {
+            nodes.recordHeartbeat(node.id(), now, heartbeat.cpuPercent(), heartbeat.memoryBytes());
+            syncGpus(node.id(), Objects.requireNonNullElse(heartbeat.gpus(), List.of()));
+            return applyReports(node.id(), Objects.requireNonNullElse(heartbeat.instances(), List.of()), now);
+        });
+        if (node.state() == NodeState.LOST) {
+            LOG.info("Node {} ({}) is back", node.name(), node.id());
+        }
+        if (readinessChanged) {
+            events.publishEvent(new InstancesChanged());
+        }
+        return new HeartbeatAck(nodes.findAssignmentsVersion(node.id()).orElse(0L));
+    }
+
+    private UUID save(NodeRegistration registration, String secretHash) {
+        Instant now = Times.now(clock);
+        Optional<Node> byId = Optional.ofNullable(registration.nodeId()).flatMap(nodes::findById);
+        Optional<Node> byName = nodes.findByName(registration.name());
+        if (byId.isPresent() && byName.isPresent() && !byName.get().id().equals(byId.get().id())) {
+            // Two rows claim this host: the id is the node's own memory, so the other row is stale.
+            // Deleting it orphans its instances (node_id NULL); the scheduler replaces them.
+            LOG.warn("Node {} re-registers under the name of node {}; removing the stale one",
+                    byId.get().id(), byName.get().id());
+            nodes.deleteById(byName.get().id());
+        }
+        Optional<Node> existing = byId.or(() -> byName);
+        UUID id = existing.map(Node::id).orElseGet(UUID::randomUUID);
+        Node row = new Node(id, registration.name(), stripSlash(registration.address()), secretHash,
+                existing.map(Node::state).filter(s -> s != NodeState.LOST).orElse(NodeState.READY),
+                registration.region(), labelsJson(registration.labels()), Math.max(0, registration.cpuCores()),
+                Math.max(0, registration.memoryBytes()), registration.version(), null, null,
+                existing.map(Node::registeredAt).orElse(now), now,
+                existing.map(n -> n.assignmentsVersion() + 1).orElse(1L));
+        if (existing.isPresent()) {
+            nodes.update(row);
+            instances.resetOnNode(id, now);
+            LOG.info("Node {} ({}) re-registered at {}", row.name(), id, row.address());
+        } else {
+            nodes.save(row);
+            LOG.info("Node {} ({}) joined at {}", row.name(), id, row.address());
+        }
+        syncGpus(id, Objects.requireNonNullElse(registration.gpus(), List.of()));
+        return id;
+    }
+
+    /** Rewrites the node's GPU rows only when the reported set differs (heartbeats repeat it every time). */
+    private void syncGpus(UUID nodeId, List<GpuInfo> reported) {
+        List<GpuInfo> wanted = reported.stream().sorted(Comparator.comparingInt(GpuInfo::index)).toList();
+        List<GpuInfo> stored = gpus.findByNode(nodeId).stream().map(NodeGpu::info).toList();
+        if (!wanted.equals(stored)) {
+            gpus.deleteByNode(nodeId);
+            wanted.forEach(gpu -> gpus.save(NodeGpu.of(nodeId, gpu)));
+        }
+    }
+
+    /** @return whether an instance became or stopped being READY (the gateway's routes changed) */
+    private boolean applyReports(UUID nodeId, List<InstanceReport> reports, Instant now) {
+        Map<UUID, Instance> owned = instances.findByNode(nodeId).stream()
+                .collect(Collectors.toMap(Instance::id, Function.identity()));
+        boolean readinessChanged = false;
+        for (InstanceReport report : reports) {
+            Instance instance = report == null ? null : owned.get(report.instanceId());
+            if (instance == null || SETTLED.contains(instance.status()) || !REPORTABLE.contains(report.status())) {
+                continue; // not this node's (any more), or a report the control plane must not take
+            }
+            String error = switch (report.status()) {
+                case READY -> null;
+                case FAILED -> truncate(Objects.requireNonNullElse(report.error(), "the instance failed to load"));
+                default -> instance.error(); // keeps the previous attempt's error visible while it retries
+            };
+            if (report.status() == instance.status() && Objects.equals(error, instance.error())) {
+                continue;
+            }
+            boolean newFailure = report.status() == InstanceStatus.FAILED && instance.status() != InstanceStatus.FAILED;
+            instances.updateStatus(instance.id(), report.status(), error,
+                    instance.attempts() + (newFailure ? 1 : 0), now);
+            readinessChanged |= instance.status() == InstanceStatus.READY || report.status() == InstanceStatus.READY;
+        }
+        return forgotten(owned, reports, now) || readinessChanged;
+    }
+
+    /**
+     * A node reports every instance it holds. One it had reported LOADING or READY and no longer mentions is
+     * gone from it (the node restarted): back to SCHEDULED, so no traffic goes there until it is READY again.
+     */
+    private boolean forgotten(Map<UUID, Instance> owned, List<InstanceReport> reports, Instant now) {
+        Set<UUID> reported = reports.stream().filter(Objects::nonNull).map(InstanceReport::instanceId)
+                .collect(Collectors.toSet());
+        boolean readinessChanged = false;
+        for (Instance instance : owned.values()) {
+            boolean held = instance.status() == InstanceStatus.LOADING || instance.status() == InstanceStatus.READY;
+            if (held && !reported.contains(instance.id())) {
+                instances.updateStatus(instance.id(), InstanceStatus.SCHEDULED, instance.error(), instance.attempts(),
+                        now);
+                readinessChanged |= instance.status() == InstanceStatus.READY;
+            }
+        }
+        return readinessChanged;
+    }
+
+    private static void validate(NodeRegistration registration) {
+        Problems problems = new Problems();
+        if (registration.name() == null || registration.name().isBlank()) {
+            problems.add("name", "must not be blank", "value_error.missing");
+        }
+        if (!isHttpUrl(registration.address())) {
+            problems.add("address", "must be an http(s) base URL such as http://10.0.0.5:8081", "value_error.url");
+        }
+        problems.throwIfAny("The node registration is not valid.");
+    }
+
+    private static boolean isHttpUrl(String address) {
+        try {
+            URI uri = address == null ? null : URI.create(address);
+            return uri != null && uri.getHost() != null
+                    && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String stripSlash(String address) {
+        return address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
+    }
+
+    private String labelsJson(Map<String, String> labels) {
+        try {
+            return json.writeValueAsString(Objects.requireNonNullElse(labels, Map.of()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String truncate(String error) {
+        return error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH) + "…";
+    }
+}

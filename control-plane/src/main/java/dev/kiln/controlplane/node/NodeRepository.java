@@ -1,0 +1,47 @@
+package dev.kiln.controlplane.node;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface NodeRepository extends CrudRepository<Node, UUID> {
+
+    Optional<Node> findByName(String name);
+
+    /** The artifact endpoint has no node id in its path, so the secret alone identifies the node. */
+    Optional<Node> findBySecretHash(String secretHash);
+
+    List<Node> findAllOrderByName();
+
+    @Query("SELECT assignments_version FROM nodes WHERE id = :id")
+    Optional<Long> findAssignmentsVersion(UUID id);
+
+    @Query("SELECT * FROM nodes WHERE id IN (:ids)")
+    List<Node> findByIdIn(Collection<UUID> ids);
+
+    /** Records a heartbeat; a LOST node that speaks again is READY (cordoned or draining ones stay so). */
+    @Query("""
+            UPDATE nodes SET last_heartbeat_at = :at, cpu_percent = :cpuPercent, used_memory_bytes = :usedMemoryBytes,
+                   state = CASE WHEN state = 'LOST' THEN 'READY' ELSE state END
+            WHERE id = :id""")
+    void recordHeartbeat(UUID id, Instant at, double cpuPercent, long usedMemoryBytes);
+
+    /** Called in the transaction that changes the nodes' desired instances. */
+    @Query("UPDATE nodes SET assignments_version = assignments_version + 1 WHERE id IN (:ids)")
+    void bumpAssignmentsVersions(Collection<UUID> ids);
+
+    /**
+     * Marks the node LOST only if it is still silent: a heartbeat that lands between the scheduler's read
+     * and this write wins. Returns the number of rows changed (0 or 1).
+     */
+    @Query("UPDATE nodes SET state = 'LOST' WHERE id = :id AND state <> 'LOST' AND last_heartbeat_at < :silentSince")
+    long markLostIfSilent(UUID id, Instant silentSince);
+}

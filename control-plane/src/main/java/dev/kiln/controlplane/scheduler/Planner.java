@@ -1,0 +1,205 @@
+package dev.kiln.controlplane.scheduler;
+
+import dev.kiln.controlplane.deployment.Deployment;
+import dev.kiln.controlplane.deployment.DeploymentStatus;
+import dev.kiln.controlplane.node.Instance;
+import dev.kiln.protocol.InstanceStatus;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, on plain data, what one deployment needs this round (DESIGN §7): keep {@code instances} live
+ * instances of the current generation, retry failed ones with backoff, roll out a new generation before
+ * draining the old one, clean up what is lost, and say what state the deployment is in.
+ */
+public final class Planner {
+
+    /** Instances that hold one of the deployment's slots. FAILED holds its slot until it is retried. */
+    private static final Set<InstanceStatus> LIVE = EnumSet.of(InstanceStatus.SCHEDULED, InstanceStatus.LOADING,
+            InstanceStatus.READY, InstanceStatus.FAILED);
+    /** Which live instance to remove first when there are too many: the least useful one. */
+    private static final Map<InstanceStatus, Integer> REMOVAL_ORDER = Map.of(InstanceStatus.FAILED, 0,
+            InstanceStatus.SCHEDULED, 1, InstanceStatus.LOADING, 2, InstanceStatus.READY, 3);
+
+    private final SchedulerConfig config;
+
+    public Planner(SchedulerConfig config) {
+        this.config = config;
+    }
+
+    private record Carry(int attempts, String error) {
+    }
+
+    /**
+     * @param deployment a deployment that is not being deleted
+     * @param instances  all of its instances
+     * @param capacity   the round's free capacity; placements and releases are recorded in it
+     */
+    public Plan plan(Deployment deployment, List<Instance> instances, Capacity capacity, Instant now) {
+        int desired = deployment.instances();
+        Set<UUID> delete = new LinkedHashSet<>();
+        Set<UUID> drain = new LinkedHashSet<>();
+
+        List<Instance> current = new ArrayList<>();
+        List<Instance> old = new ArrayList<>();
+        for (Instance instance : instances) {
+            if (instance.nodeId() == null) {
+                delete.add(instance.id()); // its node row is gone: nothing runs it any more
+            } else if (LIVE.contains(instance.status())) {
+                (instance.generation() == deployment.generation() ? current : old).add(instance);
+            } else if (instance.status() == InstanceStatus.DRAINING
+                    && !now.isBefore(instance.updatedAt().plus(config.drainGrace()))) {
+                delete.add(instance.id());
+                capacity.release(instance);
+            }
+        }
+
+        Deque<Carry> retries = retryFailed(current, delete, capacity, now);
+        removeExtras(current, desired, drain, delete, capacity);
+
+        List<Plan.NewInstance> create = new ArrayList<>();
+        String unplaceable = null;
+        while (current.size() + create.size() < desired) {
+            var spot = capacity.place(deployment);
+            if (spot.isEmpty()) {
+                unplaceable = capacity.unplaceableReason(deployment);
+                break;
+            }
+            Carry carry = retries.isEmpty() ? new Carry(0, null) : retries.poll();
+            create.add(new Plan.NewInstance(spot.get().nodeId(), spot.get().gpuIndices(), carry.attempts(),
+                    carry.error()));
+        }
+
+        long readyCurrent = current.stream().filter(i -> i.status() == InstanceStatus.READY).count();
+        // A new generation takes over only once all of it is ready; old instances that serve nothing go now.
+        for (Instance instance : old) {
+            if (instance.status() != InstanceStatus.READY) {
+                delete.add(instance.id());
+                capacity.release(instance);
+            } else if (readyCurrent >= desired) {
+                drain.add(instance.id());
+            }
+        }
+        if (readyCurrent >= desired) {
+            instances.stream().filter(i -> i.status() == InstanceStatus.LOST).forEach(i -> delete.add(i.id()));
+        }
+
+        Set<UUID> touch = settingsChanged(deployment, current, old, drain, delete);
+        String lastError = lastError(current, create, retries);
+        long oldServing = old.stream().filter(i -> i.status() == InstanceStatus.READY && !drain.contains(i.id()))
+                .count();
+        Status status = status(desired, readyCurrent, oldServing, current.size() + create.size(), unplaceable,
+                lastError);
+        return new Plan(create, drain, delete, touch, status.status(), status.reason());
+    }
+
+    /** Failed instances whose backoff has passed are removed; their replacements inherit attempts and error. */
+    private Deque<Carry> retryFailed(List<Instance> current, Set<UUID> delete, Capacity capacity, Instant now) {
+        Deque<Carry> retries = new ArrayDeque<>();
+        for (Instance instance : List.copyOf(current)) {
+            if (instance.status() == InstanceStatus.FAILED
+                    && !now.isBefore(instance.updatedAt().plus(config.backoff(Math.max(1, instance.attempts()))))) {
+                current.remove(instance);
+                delete.add(instance.id());
+                capacity.release(instance);
+                retries.add(new Carry(instance.attempts(), instance.error()));
+            }
+        }
+        return retries;
+    }
+
+    private static void removeExtras(List<Instance> current, int desired, Set<UUID> drain, Set<UUID> delete,
+                                     Capacity capacity) {
+        if (current.size() <= desired) {
+            return;
+        }
+        Map<UUID, Long> perNode = current.stream()
+                .collect(Collectors.groupingBy(Instance::nodeId, Collectors.counting()));
+        List<Instance> byUsefulness = current.stream()
+                .sorted(Comparator.comparingInt((Instance i) -> REMOVAL_ORDER.get(i.status()))
+                        .thenComparing(i -> -perNode.get(i.nodeId()))
+                        .thenComparing(Instance::createdAt, Comparator.reverseOrder()))
+                .toList();
+        for (Instance extra : byUsefulness.subList(0, current.size() - desired)) {
+            current.remove(extra);
+            if (extra.status() == InstanceStatus.READY) {
+                drain.add(extra.id()); // it keeps its resources until it is deleted after the grace
+            } else {
+                delete.add(extra.id());
+                capacity.release(extra);
+            }
+        }
+    }
+
+    /**
+     * Settings that need no new session (timeouts, queue sizes...) change the deployment row but not the
+     * generation; an instance row older than its deployment row has not been announced to its node yet.
+     */
+    private static Set<UUID> settingsChanged(Deployment deployment, List<Instance> current, List<Instance> old,
+                                             Set<UUID> drain, Set<UUID> delete) {
+        Set<UUID> touch = new LinkedHashSet<>();
+        for (List<Instance> group : List.of(current, old)) {
+            group.stream()
+                    .filter(i -> i.updatedAt().isBefore(deployment.updatedAt()))
+                    .filter(i -> !drain.contains(i.id()) && !delete.contains(i.id()))
+                    .forEach(i -> touch.add(i.id()));
+        }
+        return touch;
+    }
+
+    /** The newest load error among the live instances, else one carried by a retry (placed or not). */
+    private static String lastError(List<Instance> current, List<Plan.NewInstance> created, Deque<Carry> unplaced) {
+        return current.stream()
+                .filter(i -> i.error() != null)
+                .max(Comparator.comparing(Instance::updatedAt))
+                .map(Instance::error)
+                .or(() -> created.stream().map(Plan.NewInstance::error).filter(Objects::nonNull).findFirst())
+                .orElseGet(() -> unplaced.stream().map(Carry::error).filter(Objects::nonNull).findFirst()
+                        .orElse(null));
+    }
+
+    private record Status(DeploymentStatus status, String reason) {
+    }
+
+    private static Status status(int desired, long ready, long oldServing, int placed, String unplaceable,
+                                 String lastError) {
+        if (desired == 0) {
+            return new Status(DeploymentStatus.PENDING, "scaled to 0 instances");
+        }
+        if (ready >= desired) {
+            return new Status(DeploymentStatus.ONLINE, null);
+        }
+        String cause = unplaceable != null ? unplaceable : lastError;
+        if (oldServing > 0) {
+            return new Status(DeploymentStatus.DEPLOYING, join("rolling out: " + ready + " of " + desired
+                    + " new instances ready", cause));
+        }
+        if (ready == 0) {
+            if (lastError != null) {
+                return new Status(DeploymentStatus.FAILED, lastError);
+            }
+            if (placed == 0 && unplaceable != null) {
+                return new Status(DeploymentStatus.PENDING, unplaceable);
+            }
+            return new Status(DeploymentStatus.DEPLOYING, unplaceable);
+        }
+        return new Status(DeploymentStatus.DEGRADED, join(ready + " of " + desired + " instances ready", cause));
+    }
+
+    private static String join(String summary, String cause) {
+        return cause == null ? summary : summary + "; " + cause;
+    }
+
+}

@@ -1,0 +1,52 @@
+package dev.kiln.controlplane.scheduler;
+
+import dev.kiln.controlplane.deployment.DeploymentChanged;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.transaction.annotation.TransactionalEventListener;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Drives {@link Reconciler} every {@code kiln.scheduler.interval}, and right after a deployment change this
+ * replica committed, so a new deployment gets its instances without waiting for the next tick. Every replica
+ * tries; only the leader acts.
+ */
+@Singleton
+@Requires(property = "kiln.scheduler.enabled", notEquals = "false")
+class ReconcileTicker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileTicker.class);
+
+    private final Reconciler reconciler;
+    private final AtomicBoolean soonRequested = new AtomicBoolean();
+
+    ReconcileTicker(Reconciler reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    @Scheduled(fixedDelay = "${kiln.scheduler.interval:1s}", initialDelay = "${kiln.scheduler.interval:1s}")
+    void tick() {
+        try {
+            reconciler.runOnce();
+        } catch (RuntimeException e) {
+            // The next round tries again; a database hiccup must not kill the schedule.
+            LOG.error("Reconcile round failed", e);
+        }
+    }
+
+    @TransactionalEventListener(TransactionalEventListener.TransactionPhase.AFTER_COMMIT)
+    void onDeploymentChanged(DeploymentChanged change) {
+        // A burst of changes needs one extra round, not one each. A plain thread, not a Micronaut executor: those
+        // carry the caller's propagated context, which here still names the just-closed transaction's connection.
+        if (soonRequested.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("reconcile-soon").start(() -> {
+                soonRequested.set(false);
+                tick();
+            });
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kiln.controlplane.tenancy;
+
+import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.common.ForbiddenException;
+import dev.kiln.controlplane.common.NotFoundException;
+import jakarta.inject.Singleton;
+
+import java.util.UUID;
+
+/**
+ * The one tenancy check: every resource is reached through its project, and the caller's membership in the
+ * project's organization decides. Not a member (or no such resource) is the same 404, so ids of other tenants
+ * leak nothing; a member whose role is too weak gets 403.
+ *
+ * <p>Roles: any member may read; MEMBER and up create models and deployments; ADMIN and OWNER manage keys.
+ */
+@Singleton
+public class Access {
+
+    private final ProjectRepository projects;
+    private final OrganizationRepository organizations;
+    private final MembershipRepository memberships;
+
+    Access(ProjectRepository projects, OrganizationRepository organizations, MembershipRepository memberships) {
+        this.projects = projects;
+        this.organizations = organizations;
+        this.memberships = memberships;
+    }
+
+    /** The project if the caller's role in its organization is at least {@code minimum}. */
+    public Project project(Caller caller, UUID projectId, Role minimum) {
+        Project project = projects.findById(projectId)
+                .orElseThrow(() -> new NotFoundException("No project " + projectId + "."));
+        require(caller, project.organizationId(), minimum, () -> new NotFoundException("No project " + projectId + "."));
+        return project;
+    }
+
+    /** The organization if the caller's role in it is at least {@code minimum}. */
+    public Organization organization(Caller caller, UUID organizationId, Role minimum) {
+        Organization organization = organizations.findById(organizationId)
+                .orElseThrow(() -> new NotFoundException("No organization " + organizationId + "."));
+        require(caller, organizationId, minimum, () -> new NotFoundException("No organization " + organizationId + "."));
+        return organization;
+    }
+
+    private void require(Caller caller, UUID organizationId, Role minimum,
+                         java.util.function.Supplier<NotFoundException> hidden) {
+        Role role = memberships.findById(new MembershipKey(organizationId, caller.userId()))
+                .map(Membership::role)
+                .orElseThrow(hidden);
+        if (!role.atLeast(minimum)) {
+            throw new ForbiddenException("This needs the " + minimum + " role or higher; yours is " + role + ".");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.kiln.controlplane.tenancy;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** JSON shapes of the tenancy endpoints. */
+final class Views {
+
+    private Views() {
+    }
+
+    @Serdeable
+    record OrganizationView(UUID id, String name, Role role, Instant createdAt) {
+    }
+
+    @Serdeable
+    record ProjectView(UUID id, UUID organizationId, String name, @Nullable Integer defaultRateLimitPerSecond,
+                       Instant createdAt) {
+        static ProjectView of(Project p) {
+            return new ProjectView(p.id(), p.organizationId(), p.name(), p.defaultRateLimitPerSecond(), p.createdAt());
+        }
+    }
+
+    @Serdeable
+    record MembershipView(UUID organizationId, String organizationName, Role role) {
+    }
+
+    @Serdeable
+    record MeView(UUID id, String email, @Nullable String displayName, boolean operator,
+                  List<MembershipView> memberships) {
+    }
+}

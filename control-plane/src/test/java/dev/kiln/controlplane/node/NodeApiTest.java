@@ -1,0 +1,281 @@
+package dev.kiln.controlplane.node;
+
+import dev.kiln.controlplane.scheduler.Reconciler;
+import dev.kiln.protocol.Assignments;
+import dev.kiln.protocol.ErrorBody;
+import dev.kiln.protocol.GpuInfo;
+import dev.kiln.protocol.Heartbeat;
+import dev.kiln.protocol.HeartbeatAck;
+import dev.kiln.protocol.InstanceReport;
+import dev.kiln.protocol.InstanceStatus;
+import dev.kiln.protocol.InternalPaths;
+import dev.kiln.protocol.NodeCredentials;
+import dev.kiln.protocol.NodeRegistration;
+import dev.kiln.protocol.Task;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@MicronautTest(transactional = false)
+class NodeApiTest extends FleetTestBase {
+
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    GatewayTokens gatewayTokens;
+
+    @Test
+    void registrationWithoutOrWithWrongJoinTokenIs401() {
+        for (String token : new String[]{null, "wrong-token", JOIN_TOKEN + "x"}) {
+            HttpResponse<String> response = send(register(registration(null, "node-a"), token));
+            assertThat(response.statusCode()).isEqualTo(401);
+            ErrorBody body = fromJson(response.body(), ErrorBody.class);
+            assertThat(body.status()).isEqualTo(401);
+            assertThat(body.error()).isEqualTo("Unauthorized");
+            assertThat(body.message()).contains("join token");
+        }
+        assertThat(fixtures.column("SELECT id FROM nodes", UUID.class)).isEmpty();
+    }
+
+    @Test
+    void registrationGivesCredentialsAndStoresOnlyTheSecretHash() {
+        NodeCredentials credentials = registerOk(registration(null, "node-a"));
+
+        assertThat(credentials.nodeId()).isNotNull();
+        assertThat(credentials.nodeSecret()).hasSize(43);
+        assertThat(credentials.heartbeatIntervalMs()).isEqualTo(2000);
+        assertThat(credentials.gatewayToken()).isEqualTo(gatewayTokens.tokenFor(credentials.nodeId()));
+        String storedHash = fixtures.single("SELECT secret_hash FROM nodes WHERE id = ?", String.class,
+                credentials.nodeId());
+        assertThat(storedHash).isEqualTo(dev.kiln.controlplane.common.Secrets.sha256Hex(credentials.nodeSecret()))
+                .isNotEqualTo(credentials.nodeSecret());
+        assertThat(fixtures.column("SELECT name FROM node_gpus WHERE node_id = ?", String.class, credentials.nodeId()))
+                .containsExactly("NVIDIA A100-SXM4-80GB");
+    }
+
+    @Test
+    void reRegistrationKeepsTheIdAndReplacesTheSecret() {
+        NodeCredentials first = registerOk(registration(null, "node-a"));
+        NodeCredentials again = registerOk(registration(first.nodeId(), "node-a"));
+        // A replaced host: same name, an id we never issued.
+        NodeCredentials replaced = registerOk(registration(UUID.randomUUID(), "node-a"));
+
+        assertThat(again.nodeId()).isEqualTo(first.nodeId());
+        assertThat(replaced.nodeId()).isEqualTo(first.nodeId());
+        assertThat(again.nodeSecret()).isNotEqualTo(first.nodeSecret());
+        assertThat(fixtures.column("SELECT id FROM nodes", UUID.class)).containsExactly(first.nodeId());
+        assertThat(send(heartbeat(first.nodeId(), first.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(401);
+        assertThat(send(heartbeat(first.nodeId(), replaced.nodeSecret(), emptyHeartbeat())).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void heartbeatWithWrongOrMissingSecretOrAnotherNodesIdIs401() {
+        NodeCredentials a = registerOk(registration(null, "node-a"));
+        NodeCredentials b = registerOk(registration(null, "node-b"));
+
+        List<HttpRequest> bad = List.of(
+                heartbeat(a.nodeId(), "not-the-secret", emptyHeartbeat()),
+                heartbeat(a.nodeId(), b.nodeSecret(), emptyHeartbeat()),
+                HttpRequest.newBuilder(uri(path(InternalPaths.HEARTBEAT, a.nodeId())))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(toJson(emptyHeartbeat()))).build());
+        for (HttpRequest request : bad) {
+            HttpResponse<String> response = send(request);
+            assertThat(response.statusCode()).isEqualTo(401);
+            ErrorBody body = fromJson(response.body(), ErrorBody.class);
+            assertThat(body.error()).isEqualTo("Unauthorized");
+            assertThat(body.predictId()).isNull();
+        }
+    }
+
+    @Test
+    void heartbeatRecordsResourcesAndAppliesInstanceReports() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        UUID project = fixtures.project();
+        var version = fixtures.modelVersion(project, new byte[]{1, 2, 3});
+        UUID deployment = fixtures.cpuDeployment(project, version.id(), 1);
+        reconciler.runOnce();
+        UUID instance = fixtures.single("SELECT id FROM instances WHERE deployment_id = ?", UUID.class, deployment);
+
+        HttpResponse<String> response = send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
+                List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0),
+                        new InstanceReport(UUID.randomUUID(), InstanceStatus.READY, null, 0)),
+                List.of(), 12.5, 1_000_000)));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        HeartbeatAck ack = fromJson(response.body(), HeartbeatAck.class);
+        assertThat(ack.assignmentsVersion()).isEqualTo(
+                fixtures.single("SELECT assignments_version FROM nodes WHERE id = ?", Long.class, node.nodeId()));
+        assertThat(fixtures.single("SELECT status FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("READY");
+        assertThat(fixtures.single("SELECT cpu_percent FROM nodes WHERE id = ?", Double.class, node.nodeId()))
+                .isEqualTo(12.5);
+        // The heartbeat reported no GPU any more.
+        assertThat(fixtures.column("SELECT name FROM node_gpus WHERE node_id = ?", String.class, node.nodeId()))
+                .isEmpty();
+
+        send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
+                List.of(new InstanceReport(instance, InstanceStatus.FAILED, "out of memory", 0)), List.of(), 0, 0)));
+        assertThat(fixtures.single("SELECT error FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("out of memory");
+        assertThat(fixtures.single("SELECT attempts FROM instances WHERE id = ?", Integer.class, instance))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aReadyInstanceTheNodeNoLongerReportsIsScheduledAgain() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        UUID project = fixtures.project();
+        UUID deployment = fixtures.cpuDeployment(project, fixtures.modelVersion(project, new byte[]{1}).id(), 1);
+        reconciler.runOnce();
+        UUID instance = fixtures.single("SELECT id FROM instances WHERE deployment_id = ?", UUID.class, deployment);
+        send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
+                List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0)), List.of(), 0, 0)));
+
+        // The node restarted with its saved credentials and has not loaded anything yet.
+        send(heartbeat(node.nodeId(), node.nodeSecret(), emptyHeartbeat()));
+
+        assertThat(fixtures.single("SELECT status FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("SCHEDULED");
+    }
+
+    @Test
+    void assignmentsLongPollReturnsTheInstanceOnceADeploymentIsPlaced() throws Exception {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        Assignments initial = assignments(node, -1, 0);
+        // Micronaut Serialization leaves empty lists out by default (NON_EMPTY): absent means none.
+        assertThat(initial.instances()).isNullOrEmpty();
+
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
+                assignmentsRequest(node, initial.version(), 20_000), HttpResponse.BodyHandlers.ofString());
+        UUID project = fixtures.project();
+        var version = fixtures.modelVersion(project, new byte[]{9, 8, 7, 6});
+        UUID deployment = fixtures.cpuDeployment(project, version.id(), 1);
+        reconciler.runOnce();
+
+        Assignments changed = fromJson(waiting.get().body(), Assignments.class);
+        assertThat(changed.version()).isGreaterThan(initial.version());
+        assertThat(changed.instances()).singleElement().satisfies(assignment -> {
+            assertThat(assignment.deploymentId()).isEqualTo(deployment);
+            assertThat(assignment.modelVersionId()).isEqualTo(version.id());
+            assertThat(assignment.modelName()).isEqualTo(version.modelName());
+            assertThat(assignment.versionTag()).isEqualTo("v1");
+            assertThat(assignment.artifactSha256()).isEqualTo(version.sha256());
+            assertThat(assignment.artifactSize()).isEqualTo(4);
+            assertThat(assignment.descriptor().task()).isEqualTo(Task.OBJECT_DETECTION);
+            assertThat(assignment.descriptor().labels()).containsEntry(1, "person");
+            assertThat(assignment.settings().timeoutMs()).isEqualTo(30_000);
+        });
+    }
+
+    @Test
+    void assignmentsAnswerAtOnceWhenTheNodeIsBehindAndRejectStrangers() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        Assignments current = assignments(node, -1, 30_000);
+        assertThat(current.version()).isPositive();
+
+        HttpResponse<String> stranger = send(HttpRequest.newBuilder(
+                uri(path(InternalPaths.ASSIGNMENTS, node.nodeId()) + "?after=0&waitMs=0"))
+                .header("Authorization", "Bearer nope").GET().build());
+        assertThat(stranger.statusCode()).isEqualTo(401);
+        assertThat(fromJson(stranger.body(), ErrorBody.class).status()).isEqualTo(401);
+    }
+
+    @Test
+    void artifactsStreamOnlyToNodesThatRunThem() {
+        NodeCredentials a = registerOk(registration(null, "node-a"));
+        UUID project = fixtures.project();
+        byte[] bytes = new byte[300_000];
+        new java.util.Random(7).nextBytes(bytes);
+        var version = fixtures.modelVersion(project, bytes);
+        fixtures.cpuDeployment(project, version.id(), 1);
+        NodeCredentials b = registerOk(registration(null, "node-b"));
+        // Only node-a is fresh enough to get the instance: node-b registers after the round below.
+        fixtures.update("UPDATE nodes SET state = 'CORDONED' WHERE id = ?", b.nodeId());
+        reconciler.runOnce();
+
+        HttpResponse<byte[]> ok = sendBytes(artifactRequest(version.sha256(), a.nodeSecret()));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Content-Length")).hasValue("300000");
+        assertThat(ok.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/octet-stream"));
+        assertThat(ok.body()).isEqualTo(bytes);
+
+        assertThat(sendBytes(artifactRequest(version.sha256(), b.nodeSecret())).statusCode()).isEqualTo(404);
+        assertThat(sendBytes(artifactRequest("0".repeat(64), a.nodeSecret())).statusCode()).isEqualTo(404);
+        assertThat(sendBytes(artifactRequest(version.sha256(), "wrong")).statusCode()).isEqualTo(401);
+    }
+
+    // --- helpers
+
+    static NodeRegistration registration(UUID nodeId, String name) {
+        return new NodeRegistration(nodeId, name, "http://127.0.0.1:1", null, Map.of("zone", "a"), 4,
+                8L << 30, List.of(new GpuInfo(0, "NVIDIA A100-SXM4-80GB", 80L << 30, "GPU-1")), "test");
+    }
+
+    static Heartbeat emptyHeartbeat() {
+        return new Heartbeat(List.of(), List.of(), 0, 0);
+    }
+
+    NodeCredentials registerOk(NodeRegistration registration) {
+        HttpResponse<String> response = send(register(registration, JOIN_TOKEN));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return fromJson(response.body(), NodeCredentials.class);
+    }
+
+    HttpRequest register(NodeRegistration registration, String joinToken) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(InternalPaths.REGISTER))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(toJson(registration)));
+        if (joinToken != null) {
+            builder.header(InternalPaths.JOIN_TOKEN_HEADER, joinToken);
+        }
+        return builder.build();
+    }
+
+    HttpRequest heartbeat(UUID nodeId, String secret, Heartbeat heartbeat) {
+        return HttpRequest.newBuilder(uri(path(InternalPaths.HEARTBEAT, nodeId)))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + secret)
+                .POST(HttpRequest.BodyPublishers.ofString(toJson(heartbeat))).build();
+    }
+
+    HttpRequest assignmentsRequest(NodeCredentials node, long after, long waitMs) {
+        return HttpRequest.newBuilder(uri(path(InternalPaths.ASSIGNMENTS, node.nodeId())
+                        + "?after=" + after + "&waitMs=" + waitMs))
+                .header("Authorization", "Bearer " + node.nodeSecret()).GET().build();
+    }
+
+    Assignments assignments(NodeCredentials node, long after, long waitMs) {
+        HttpResponse<String> response = send(assignmentsRequest(node, after, waitMs));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return fromJson(response.body(), Assignments.class);
+    }
+
+    HttpRequest artifactRequest(String sha256, String secret) {
+        return HttpRequest.newBuilder(uri(InternalPaths.ARTIFACT.replace("{sha256}", sha256)))
+                .header("Authorization", "Bearer " + secret).GET().build();
+    }
+
+    HttpResponse<byte[]> sendBytes(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String path(String template, UUID nodeId) {
+        return template.replace("{nodeId}", nodeId.toString());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kiln.controlplane.support;
+
+import dev.kiln.db.EmbeddedDatabase;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the HTTP-level tests: a real server on a random port against the shared embedded Postgres, with the
+ * bootstrap admin logged in as {@link #admin}. Subclasses add {@code @MicronautTest(transactional = false)}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ApiTest implements TestPropertyProvider {
+
+    public static final String ADMIN_EMAIL = "admin@kiln.local";
+    public static final String ADMIN_PASSWORD = "correct horse battery staple";
+    public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+    /** Upload temp files of every test context go here, so tests can check nothing is left behind. */
+    public static final Path DATA_DIR = Path.of("target", "test-data").toAbsolutePath();
+
+    @Inject
+    protected EmbeddedServer server;
+    @Inject
+    protected JsonMapper json;
+
+    protected Api anonymous;
+    protected Api admin;
+
+    @Override
+    public Map<String, String> getProperties() {
+        EmbeddedDatabase db = TestDatabase.get();
+        return Map.of(
+                "datasources.default.url", db.jdbcUrl(),
+                "datasources.default.username", db.user(),
+                "datasources.default.password", db.password(),
+                "micronaut.security.token.jwt.signatures.secret.generator.secret", JWT_SECRET,
+                "kiln.bootstrap.admin-email", ADMIN_EMAIL,
+                "kiln.bootstrap.admin-password", ADMIN_PASSWORD,
+                "kiln.data-dir", DATA_DIR.toString(),
+                "kiln.nodes.join-token", "test-join-token-0123456789abcdef0123456789");
+    }
+
+    @BeforeEach
+    protected void clients() {
+        anonymous = new Api(URI.create(server.getURL().toString() + "/"), json);
+        if (admin == null) {
+            admin = anonymous.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        }
+    }
+
+    /** The id of the bootstrap "Default" project (the admin's first organization's first project). */
+    protected String defaultProjectId() {
+        String orgId = admin.get("/api/v1/organizations").list().getFirst().get("id").toString();
+        List<Map<String, Object>> projects = admin.get("/api/v1/organizations/" + orgId + "/projects").list();
+        return projects.getFirst().get("id").toString();
+    }
+}
