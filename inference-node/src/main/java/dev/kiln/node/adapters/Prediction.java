@@ -21,6 +21,13 @@ public record Prediction(int annotationId, @Nullable List<List<Double>> bound, @
         return new Prediction(0, rectangle(xmin, ymin, xmax, ymax), "rectangle", round(confidence), tag, null, null);
     }
 
+    /** A segmented region: {@code bound} is the rectangle around it, {@code contour} its outline. */
+    public static Prediction mask(double xmin, double ymin, double xmax, double ymax, double confidence, Tag tag,
+                                  List<List<Double>> contour) {
+        return new Prediction(0, rectangle(xmin, ymin, xmax, ymax), "masks", round(confidence), tag, "polygon",
+                contour);
+    }
+
     public static Prediction label(double confidence, Tag tag) {
         return new Prediction(0, null, null, round(confidence), tag, null, null);
     }

@@ -117,7 +117,7 @@ public final class PredictService {
         return new PredictException(404, "Instance " + instanceId + " is not served by this node.", List.of(), null);
     }
 
-    private static Admission admit(ServingInstance instance) {
+    static Admission admit(ServingInstance instance) {
         if (instance.status() == InstanceStatus.LOADING) {
             throw PredictException.unavailable("The instance is still loading its model.");
         }
@@ -132,7 +132,7 @@ public final class PredictService {
     private Prepared prepare(ServingInstance instance, byte[] body, long arrived) {
         long started = System.nanoTime();
         PredictRequest request = parser.parse(body);
-        Routines routines = Routines.parse(request.routines());
+        Routines routines = Routines.parse(request.routines(), settings(instance.assignment()));
         ModelDescriptor descriptor = instance.assignment().descriptor();
         OutputAdapter adapter = adapters.find(descriptor.outputAdapter()).orElseThrow();
         Map<String, Object> options = Preprocessor.withMaxSide(descriptor.options(), imaging.dynamicMaxSide());

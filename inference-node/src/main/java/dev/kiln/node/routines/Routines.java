@@ -1,9 +1,11 @@
 package dev.kiln.node.routines;
 
 import dev.kiln.node.adapters.Prediction;
+import dev.kiln.protocol.ServingSettings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +15,8 @@ import java.util.Set;
  * the order given.
  */
 public final class Routines {
-    private static final Set<String> KNOWN = Set.of(FilterConfidence.NAME);
+    private static final List<String> KNOWN = List.of(FilterConfidence.NAME, FilterClass.NAME, ExcludeClass.NAME,
+            FilterIou.NAME, Histogram.NAME, ActiveLearning.NAME);
 
     private final List<Routine> steps;
 
@@ -25,54 +28,55 @@ public final class Routines {
         return new Routines(List.of());
     }
 
-    /** @throws InvalidRoutineException naming the routine, and the argument where one is wrong */
-    public static Routines parse(List<RoutineCall> calls) {
+    /**
+     * @param settings the deployment's, for what a routine takes from it (ActiveLearning's strategy and threshold)
+     * @throws InvalidRoutineException naming the routine, and the argument where one is wrong
+     */
+    public static Routines parse(List<RoutineCall> calls, ServingSettings settings) {
         List<Routine> steps = new ArrayList<>(calls.size());
         for (RoutineCall call : calls) {
-            steps.add(parse(call));
+            steps.add(parse(call, settings));
         }
         return new Routines(List.copyOf(steps));
     }
 
-    private static Routine parse(RoutineCall call) {
-        List<String> loc = List.of("body", "routines", String.valueOf(call.index()));
+    private static Routine parse(RoutineCall call, ServingSettings settings) {
         if (call.name() == null || call.name().isBlank()) {
-            throw new InvalidRoutineException("Routine " + call.index() + " has no name.", append(loc, "name"),
+            throw new InvalidRoutineException("Routine " + call.index() + " has no name.", nameLoc(call),
                     "value_error.missing");
         }
+        Args args = new Args(call);
         return switch (call.name()) {
-            case FilterConfidence.NAME -> new FilterConfidence(
-                    fraction(call, "confidence", loc));
+            case FilterConfidence.NAME -> new FilterConfidence(args.only("confidence").fraction("confidence"));
+            case FilterClass.NAME -> new FilterClass(classNames(args));
+            case ExcludeClass.NAME -> new ExcludeClass(classNames(args));
+            case FilterIou.NAME -> new FilterIou(args.only("iou").fraction("iou"));
+            case Histogram.NAME -> histogram(args.only("bins", "ranges"));
+            case ActiveLearning.NAME -> {
+                args.only();
+                yield ActiveLearning.of(settings.evaluationStrategy(), settings.evaluationThreshold());
+            }
             default -> throw new InvalidRoutineException("Unknown routine '" + call.name() + "'; known routines are "
-                    + KNOWN.stream().sorted().toList() + ".", append(loc, "name"), "value_error.routine");
+                    + KNOWN + ".", nameLoc(call), "value_error.routine");
         };
     }
 
-    private static double fraction(RoutineCall call, String arg, List<String> loc) {
-        Object value = call.args().get(arg);
-        List<String> where = append(append(loc, "args"), arg);
-        if (value == null) {
-            throw new InvalidRoutineException(call.name() + " needs argument '" + arg + "'.", where,
-                    "value_error.missing");
-        }
-        if (!(value instanceof Number number) || Double.isNaN(number.doubleValue()) || number.doubleValue() < 0
-                || number.doubleValue() > 1) {
-            throw new InvalidRoutineException(call.name() + " argument '" + arg + "' must be a number from 0 to 1.",
-                    where, "value_error.number");
-        }
-        for (String other : call.args().keySet()) {
-            if (!other.equals(arg)) {
-                throw new InvalidRoutineException(call.name() + " has no argument '" + other + "'.",
-                        append(append(loc, "args"), other), "value_error.extra");
-            }
-        }
-        return number.doubleValue();
+    private static Set<String> classNames(Args args) {
+        return Set.copyOf(new LinkedHashSet<>(args.only("class_name").names("class_name")));
     }
 
-    private static List<String> append(List<String> loc, String part) {
-        List<String> out = new ArrayList<>(loc);
-        out.add(part);
-        return List.copyOf(out);
+    private static Histogram histogram(Args args) {
+        if (args.has("bins") && args.has("ranges")) {
+            throw args.error("ranges", "Histogram takes bins or ranges, not both.", "value_error.conflict");
+        }
+        if (args.has("ranges")) {
+            return new Histogram(args.ranges("ranges", Histogram.MAX_BINS));
+        }
+        return Histogram.ofBins(args.has("bins") ? args.integer("bins", 1, Histogram.MAX_BINS) : Histogram.DEFAULT_BINS);
+    }
+
+    private static List<String> nameLoc(RoutineCall call) {
+        return List.of("body", "routines", String.valueOf(call.index()), "name");
     }
 
     /** @param results filled with what reporting routines produce, by routine name */

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 
 /**
@@ -34,6 +35,9 @@ public final class InstanceManager {
     private final DescriptorValidator validator;
     private final ExecutorService loader = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("kiln-loader-", 1).daemon().factory());
+    /** Wakes batches whose queue delay has ended; it only hands work to the inference pool. */
+    private final ScheduledExecutorService batchTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("kiln-batch-timer").daemon().factory());
 
     public InstanceManager(OrtRuntime ort, InferencePool pool, DescriptorValidator validator) {
         this.ort = ort;
@@ -63,7 +67,7 @@ public final class InstanceManager {
     }
 
     private ServingInstance start(Assignment assignment, ArtifactResolver artifacts) {
-        ServingInstance instance = new ServingInstance(assignment, ort.environment(), pool, pool.threads());
+        ServingInstance instance = new ServingInstance(assignment, ort.environment(), pool, pool.threads(), batchTimer);
         instances.put(assignment.instanceId(), instance);
         loader.execute(() -> load(instance, artifacts));
         return instance;
@@ -145,6 +149,7 @@ public final class InstanceManager {
     @PreDestroy
     synchronized void close() {
         loader.shutdownNow();
+        batchTimer.shutdownNow();
         instances.keySet().forEach(this::remove);
     }
 }

@@ -4,6 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.kiln.node.batching.BatchPolicy;
+import dev.kiln.node.batching.BatchSizes;
+import dev.kiln.node.batching.Batcher;
 import dev.kiln.protocol.Assignment;
 import dev.kiln.protocol.InstanceReport;
 import dev.kiln.protocol.InstanceStatus;
@@ -16,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +33,8 @@ public final class ServingInstance {
     private final Executor pool;
     private final int concurrency;
     private final DirectBufferPool buffers;
+    private final ScheduledExecutorService timer;
+    private final BatchSizes batchSizes = new BatchSizes();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger nextSession = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -37,12 +43,15 @@ public final class ServingInstance {
     private volatile String error;
     private volatile List<OrtSession> sessions = List.of();
     private volatile boolean draining;
+    private volatile Batcher batcher;
 
-    ServingInstance(Assignment assignment, OrtEnvironment env, Executor pool, int concurrency) {
+    ServingInstance(Assignment assignment, OrtEnvironment env, Executor pool, int concurrency,
+                    ScheduledExecutorService timer) {
         this.assignment = assignment;
         this.env = env;
         this.pool = pool;
         this.concurrency = concurrency;
+        this.timer = timer;
         this.buffers = new DirectBufferPool(concurrency * 2);
     }
 
@@ -70,6 +79,20 @@ public final class ServingInstance {
         return buffers;
     }
 
+    /** Runs made so far by batch size (1 for every unbatched run). */
+    public BatchSizes batchSizes() {
+        return batchSizes;
+    }
+
+    /** Whether requests are batched: the deployment allows it and the model has a dynamic batch dimension. */
+    public boolean batching() {
+        return batcher != null;
+    }
+
+    private static ServingSettings settings(Assignment a) {
+        return a.settings() == null ? ServingSettings.defaults() : a.settings();
+    }
+
     /** Completes when loading ended, READY or FAILED. */
     public CompletableFuture<ServingInstance> settled() {
         return settled;
@@ -80,12 +103,12 @@ public final class ServingInstance {
     }
 
     /**
-     * Requests an instance holds at most: {@code maxQueue} waiting plus one running per inference thread. Counted
-     * from arrival, so images being fetched and decoded are bounded too.
+     * Requests an instance holds at most: {@code maxQueue} waiting plus one running per inference thread (a batch
+     * per thread when batching). Counted from arrival, so images being fetched and decoded are bounded too.
      */
     int capacity() {
-        ServingSettings s = assignment.settings() == null ? ServingSettings.defaults() : assignment.settings();
-        return Math.max(1, s.maxQueue()) + concurrency;
+        ServingSettings s = settings(assignment);
+        return Math.max(1, s.maxQueue()) + concurrency * (batcher != null ? s.maxBatchSize() : 1);
     }
 
     /** Admits one request, or empty when the instance is not ready or full. Close the admission when done. */
@@ -118,11 +141,16 @@ public final class ServingInstance {
     }
 
     /**
-     * Runs the model on an inference thread and reads its outputs there.
-     * The future fails with {@link InferenceFailedException} when the model fails, {@link InferenceCancelledException}
-     * when the request was cancelled first.
+     * Runs the model on an inference thread and reads its outputs there; on a batching instance the input waits to be
+     * stacked with others of its shape and the reader sees only this request's rows. The future fails with
+     * {@link InferenceFailedException} when the model fails, {@link InferenceCancelledException} when the request
+     * was cancelled first.
      */
     public <T> CompletableFuture<InferenceOutcome<T>> infer(InputTensor input, RunControl control, OutputReader<T> reader) {
+        Batcher b = batcher;
+        if (b != null && Batcher.accepts(input)) {
+            return b.submit(input, control, reader);
+        }
         CompletableFuture<InferenceOutcome<T>> result = new CompletableFuture<>();
         long submitted = System.nanoTime();
         try {
@@ -131,6 +159,39 @@ public final class ServingInstance {
             result.completeExceptionally(new InferenceFailedException("the node is shutting down", e));
         }
         return result;
+    }
+
+    /**
+     * Runs {@code task} with one of the instance's sessions on an inference thread, for callers that make their own
+     * tensors (the raw-tensor infer endpoint): same threads and session rotation as {@link #infer}.
+     */
+    public <T> CompletableFuture<T> withSession(SessionTask<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            pool.execute(() -> {
+                List<OrtSession> current = sessions;
+                try {
+                    if (current.isEmpty()) {
+                        throw new InferenceFailedException("the instance is not loaded", null);
+                    }
+                    result.complete(task.run(env, current.get(Math.floorMod(nextSession.getAndIncrement(),
+                            current.size()))));
+                } catch (OrtException e) {
+                    result.completeExceptionally(new InferenceFailedException(OrtRuntime.firstLine(e.getMessage()), e));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new InferenceFailedException("the node is shutting down", e));
+        }
+        return result;
+    }
+
+    /** Work on one session, on an inference thread. */
+    @FunctionalInterface
+    public interface SessionTask<T> {
+        T run(OrtEnvironment env, OrtSession session) throws OrtException;
     }
 
     private <T> void run(InputTensor input, RunControl control, OutputReader<T> reader, long submitted,
@@ -143,6 +204,7 @@ public final class ServingInstance {
             return;
         }
         OrtSession session = current.get(Math.floorMod(nextSession.getAndIncrement(), current.size()));
+        batchSizes.record(1);
         InferenceOutcome<T> outcome = null;
         RuntimeException failure = null;
         try (OnnxTensor tensor = input.create(env); OrtSession.RunOptions options = new OrtSession.RunOptions()) {
@@ -172,8 +234,20 @@ public final class ServingInstance {
         }
     }
 
+    /** The next session in turn, empty once closed. */
+    private Optional<OrtSession> nextSession() {
+        List<OrtSession> current = sessions;
+        return current.isEmpty() ? Optional.empty()
+                : Optional.of(current.get(Math.floorMod(nextSession.getAndIncrement(), current.size())));
+    }
+
     void ready(List<OrtSession> opened) {
         sessions = opened;
+        BatchPolicy policy = BatchPolicy.of(settings(assignment));
+        boolean dynamicBatch = assignment.descriptor().input().dynamicBatch();
+        if (policy.batches() && dynamicBatch && !opened.isEmpty() && Batcher.canBatch(opened.getFirst())) {
+            batcher = new Batcher(policy, env, pool, timer, this::nextSession, buffers, batchSizes);
+        }
         status = InstanceStatus.READY;
         settled.complete(this);
         if (draining) {

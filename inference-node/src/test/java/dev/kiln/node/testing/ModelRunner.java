@@ -33,9 +33,13 @@ public final class ModelRunner implements AutoCloseable {
     private final DirectBufferPool buffers = new DirectBufferPool(2);
 
     public ModelRunner(String sample) throws Exception {
+        this(SampleModels.path(sample), DescriptorOverrides.NONE);
+    }
+
+    /** Any model file, e.g. one made by {@link OnnxModelWriter}, described by the inspector with {@code overrides}. */
+    public ModelRunner(Path model, DescriptorOverrides overrides) throws Exception {
         this.env = Ort.environment(new RuntimeConfig(null, 0, 0, false).ortCacheDir());
-        Path model = SampleModels.path(sample);
-        this.descriptor = ModelInspector.inspect(model, DescriptorOverrides.NONE);
+        this.descriptor = ModelInspector.inspect(model, overrides);
         this.session = env.createSession(model.toString(), new OrtSession.SessionOptions());
     }
 
