@@ -3,6 +3,7 @@ package dev.kiln.controlplane.auth;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -39,5 +40,12 @@ class AuthController {
     @Post("/refresh")
     TokenResponse refresh(@Body RefreshRequest body) {
         return auth.refresh(body.refreshToken());
+    }
+
+    /** Anonymous on purpose: the refresh token in the body is the credential being given up. */
+    @Post("/logout")
+    HttpResponse<Void> logout(@Body RefreshRequest body, HttpRequest<?> request) {
+        auth.logout(body.refreshToken(), CallerBinder.remoteAddress(request));
+        return HttpResponse.noContent();
     }
 }

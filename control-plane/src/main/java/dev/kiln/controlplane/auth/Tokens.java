@@ -27,12 +27,18 @@ import java.util.UUID;
 /**
  * Issues access tokens (micronaut-security JWTs, validated by its bearer filter) and refresh tokens.
  * Refresh tokens are signed with a key derived from the JWT secret but different from it, so the bearer
- * filter can never accept a refresh token as an access token; they are stateless for now.
+ * filter can never accept a refresh token as an access token. A refresh token carries the user's token version
+ * (users.token_version); logout bumps it, which is what makes a refresh token unusable before it expires.
  */
 @Singleton
 class Tokens {
 
     private static final String REFRESH_PURPOSE = "kiln-refresh-token-v1";
+    private static final String VERSION_CLAIM = "ver";
+
+    /** What a valid refresh token says: whose it is and which token version it was issued under. */
+    record Refresh(UUID userId, long version) {
+    }
 
     private final TokenGenerator generator;
     private final AuthConfig config;
@@ -46,17 +52,17 @@ class Tokens {
         this.refreshKey = derive(secret.bytes());
     }
 
-    TokenResponse issue(User user) {
+    TokenResponse issue(User user, long tokenVersion) {
         long ttl = config.accessTokenTtl().toSeconds();
         String access = generator.generateToken(
                         Authentication.build(user.id().toString(), Map.of(CallerBinder.EMAIL_CLAIM, user.email())),
                         (int) ttl)
                 .orElseThrow(() -> new IllegalStateException("The JWT generator produced no token"));
-        return new TokenResponse(access, refreshToken(user.id()), "Bearer", ttl);
+        return new TokenResponse(access, refreshToken(user.id(), tokenVersion), "Bearer", ttl);
     }
 
-    /** The user id of a valid, unexpired refresh token. */
-    Optional<UUID> verifyRefresh(String token) {
+    /** The user and token version of a validly signed, unexpired refresh token (the version is checked by the caller). */
+    Optional<Refresh> verifyRefresh(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!jwt.verify(new MACVerifier(refreshKey))) {
@@ -68,13 +74,17 @@ class Tokens {
                     || !REFRESH_PURPOSE.equals(claims.getStringClaim("purpose"))) {
                 return Optional.empty();
             }
-            return Optional.of(UUID.fromString(claims.getSubject()));
+            Long version = claims.getLongClaim(VERSION_CLAIM);
+            if (version == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Refresh(UUID.fromString(claims.getSubject()), version));
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             return Optional.empty();
         }
     }
 
-    private String refreshToken(UUID userId) {
+    private String refreshToken(UUID userId, long version) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(userId.toString())
@@ -82,6 +92,7 @@ class Tokens {
                 .expirationTime(Date.from(now.plus(config.refreshTokenTtl())))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("purpose", REFRESH_PURPOSE)
+                .claim(VERSION_CLAIM, version)
                 .build();
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);

@@ -15,7 +15,9 @@ public class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpR
     public HttpResponse<ErrorBody> handle(HttpRequest request, ApiException exception) {
         ErrorBody body = ErrorBody.of(exception.status(), exception.getMessage(), exception.detail(), null);
         var response = HttpResponse.status(HttpStatus.valueOf(exception.status()));
-        if (exception.status() == 503 || exception.status() == 429) {
+        if (exception instanceof TooManyRequestsException tooMany) {
+            response.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+        } else if (exception.status() == 503 || exception.status() == 429) {
             response.header("Retry-After", "1");
         }
         return ErrorResponses.withBody(request, response, body);

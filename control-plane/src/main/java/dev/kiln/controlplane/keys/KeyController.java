@@ -3,6 +3,7 @@ package dev.kiln.controlplane.keys;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.keys.Views.CreateKey;
 import dev.kiln.controlplane.keys.Views.KeyView;
+import dev.kiln.controlplane.keys.Views.RotateKey;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -36,6 +37,11 @@ class KeyController {
     @Get("/projects/{projectId}/keys")
     List<KeyView> list(Caller caller, UUID projectId) {
         return keys.list(caller, projectId);
+    }
+
+    @Post("/keys/{keyId}/rotate")
+    KeyView rotate(Caller caller, UUID keyId, @Body RotateKey body) {
+        return keys.rotate(caller, keyId, body);
     }
 
     @Delete("/keys/{keyId}")

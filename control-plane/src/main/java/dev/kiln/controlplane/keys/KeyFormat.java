@@ -2,7 +2,7 @@ package dev.kiln.controlplane.keys;
 
 import dev.kiln.controlplane.common.Secrets;
 
-/** Project secret format (PLAN.md): {@code kiln_} + base64url of 32 random bytes; prefix = first 12 chars. */
+/** Project secret format (DESIGN §8: 256-bit random, visible prefix): {@code kiln_} + base64url of 32 random bytes; prefix = first 12 chars. */
 final class KeyFormat {
 
     static final String SCHEME = "kiln_";

@@ -2,6 +2,8 @@ package dev.kiln.controlplane.keys;
 
 import dev.kiln.controlplane.audit.AuditLog;
 import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.common.ConflictException;
+import dev.kiln.controlplane.common.InvalidInputException;
 import dev.kiln.controlplane.common.NotFoundException;
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.common.Secrets;
@@ -10,39 +12,50 @@ import dev.kiln.controlplane.deployment.Deployment;
 import dev.kiln.controlplane.deployment.DeploymentRepository;
 import dev.kiln.controlplane.keys.Views.CreateKey;
 import dev.kiln.controlplane.keys.Views.KeyView;
+import dev.kiln.controlplane.keys.Views.RotateKey;
 import dev.kiln.controlplane.tenancy.Access;
 import dev.kiln.controlplane.tenancy.Project;
 import dev.kiln.controlplane.tenancy.Role;
+import dev.kiln.controlplane.tenancy.User;
+import dev.kiln.controlplane.tenancy.UserRepository;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
-/** Project secrets (DESIGN §8): ADMIN/OWNER create and revoke; any member lists them (never the secret). */
+/** Project secrets (DESIGN §8): ADMIN/OWNER create, rotate and revoke; any member lists them (never the secret). */
 @Singleton
 class KeyService {
+
+    /** Long enough to roll a secret through any deployment pipeline; longer would defeat rotating. */
+    static final Duration MAX_GRACE = Duration.ofDays(30);
 
     private final Access access;
     private final ProjectKeyRepository keys;
     private final DeploymentRepository deployments;
     private final AuditLog audit;
     private final ApplicationEventPublisher<KeysChanged> events;
+    private final UserRepository users;
     private final Clock clock;
 
     KeyService(Access access, ProjectKeyRepository keys, DeploymentRepository deployments, AuditLog audit,
-               ApplicationEventPublisher<KeysChanged> events, Clock clock) {
+               ApplicationEventPublisher<KeysChanged> events, UserRepository users, Clock clock) {
         this.access = access;
         this.keys = keys;
         this.deployments = deployments;
         this.audit = audit;
         this.events = events;
+        this.users = users;
         this.clock = clock;
     }
 
@@ -66,13 +79,47 @@ class KeyService {
         detail.put("expiresAt", key.expiresAt() == null ? null : key.expiresAt().toString());
         audit.record(caller.actor(), "key.create", target(project, key.id()), detail);
         events.publishEvent(new KeysChanged());
-        return KeyView.of(key, secret, now);
+        return KeyView.of(key, secret, caller.email(), now);
     }
 
     List<KeyView> list(Caller caller, UUID projectId) {
         access.project(caller, projectId, Role.VIEWER);
         Instant now = clock.instant();
-        return keys.findByProjectIdOrderByCreatedAt(projectId).stream().map(k -> KeyView.of(k, null, now)).toList();
+        List<ProjectKey> all = keys.findByProjectIdOrderByCreatedAt(projectId);
+        // Keys are made by a handful of admins: one lookup per distinct creator, not per key.
+        Map<UUID, String> emails = new HashMap<>();
+        all.stream().map(ProjectKey::createdBy).filter(Objects::nonNull).distinct()
+                .forEach(id -> users.findById(id).ifPresent(u -> emails.put(id, u.email())));
+        return all.stream().map(k -> KeyView.of(k, null, k.createdBy() == null ? null : emails.get(k.createdBy()), now))
+                .toList();
+    }
+
+    /**
+     * Issues a new secret for the key; the old one keeps working for {@code graceSeconds} (0 = refused at once),
+     * so clients can be switched over without an outage. Rotating again during a grace period ends the earlier
+     * secret's grace at once: only one previous secret is kept.
+     */
+    @Transactional
+    KeyView rotate(Caller caller, UUID keyId, RotateKey request) {
+        ProjectKey key = keys.findById(keyId).orElseThrow(() -> new NotFoundException("No key " + keyId + "."));
+        Project project = access.project(caller, key.projectId(), Role.ADMIN);
+        long grace = request == null || request.graceSeconds() == null ? 0 : request.graceSeconds();
+        if (grace < 0 || grace > MAX_GRACE.toSeconds()) {
+            throw InvalidInputException.field("graceSeconds", "must be between 0 and " + MAX_GRACE.toSeconds(),
+                    "value_error.range");
+        }
+        Instant now = Times.now(clock);
+        String secret = KeyFormat.newSecret();
+        if (keys.rotate(keyId, Secrets.sha256Hex(secret), KeyFormat.prefix(secret), now.plusSeconds(grace), now) == 0) {
+            throw new ConflictException("The key is revoked or expired; create a new key instead.");
+        }
+        ProjectKey rotated = keys.findById(keyId).orElseThrow();
+        audit.record(caller.actor(), "key.rotate", target(project, keyId), Map.of("name", key.name(),
+                "previousPrefix", key.prefix(), "prefix", rotated.prefix(), "graceSeconds", grace));
+        events.publishEvent(new KeysChanged());
+        String creator = rotated.createdBy() == null ? null
+                : users.findById(rotated.createdBy()).map(User::email).orElse(null);
+        return KeyView.of(rotated, secret, creator, now);
     }
 
     /** Revokes the key at once (idempotent: revoking a revoked key changes nothing). */

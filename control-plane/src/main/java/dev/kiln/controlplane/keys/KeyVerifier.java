@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Checks project secrets on the data plane's hot path without touching the database: a table of
  * SHA-256(secret) → key, loaded on first use, reloaded after every key change committed by this process,
- * and re-read periodically to pick up other replicas' changes. Also remembers which keys were used and
+ * after every change another replica commits ({@link KeyChangeListener}, Postgres LISTEN/NOTIFY), and re-read
+ * periodically as a safety net. Also remembers which keys were used and
  * records it in batches (last_used_at), so a call never waits on a write either.
  */
 @Singleton
@@ -102,8 +103,11 @@ public class KeyVerifier {
         }
     }
 
-    /** Re-reads every usable key. Public so tests and other replicas' notifications can force it. */
-    public void reload() {
+    /**
+     * Re-reads every usable key. Public so tests and other replicas' notifications can force it. Synchronized so
+     * that of two overlapping reloads the one that read last also publishes last (never an older table).
+     */
+    public synchronized void reload() {
         Instant now = Times.now(clock);
         List<ProjectKey> usable = keys.findUsable(now);
         Map<String, Entry> table = new HashMap<>();

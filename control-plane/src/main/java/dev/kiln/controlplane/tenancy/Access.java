@@ -12,7 +12,8 @@ import java.util.UUID;
  * project's organization decides. Not a member (or no such resource) is the same 404, so ids of other tenants
  * leak nothing; a member whose role is too weak gets 403.
  *
- * <p>Roles: any member may read; MEMBER and up create models and deployments; ADMIN and OWNER manage keys.
+ * <p>Roles: any member may read; MEMBER and up manage models and deployments; ADMIN and OWNER also manage
+ * projects, keys and members, and read the audit trail.
  */
 @Singleton
 public class Access {
@@ -41,6 +42,17 @@ public class Access {
                 .orElseThrow(() -> new NotFoundException("No organization " + organizationId + "."));
         require(caller, organizationId, minimum, () -> new NotFoundException("No organization " + organizationId + "."));
         return organization;
+    }
+
+    /**
+     * The caller's role in the organization (already checked to be at least VIEWER by one of the methods above).
+     * Read from the database on every request, like every check here, so a removed member loses access at once
+     * even though their access token is still valid.
+     */
+    public Role role(Caller caller, UUID organizationId) {
+        return memberships.findById(new MembershipKey(organizationId, caller.userId()))
+                .map(Membership::role)
+                .orElseThrow(() -> new NotFoundException("No organization " + organizationId + "."));
     }
 
     private void require(Caller caller, UUID organizationId, Role minimum,

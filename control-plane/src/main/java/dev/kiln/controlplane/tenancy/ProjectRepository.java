@@ -11,4 +11,6 @@ import java.util.UUID;
 public interface ProjectRepository extends CrudRepository<Project, UUID> {
 
     List<Project> findByOrganizationIdOrderByCreatedAt(UUID organizationId);
+
+    boolean existsByOrganizationIdAndName(UUID organizationId, String name);
 }

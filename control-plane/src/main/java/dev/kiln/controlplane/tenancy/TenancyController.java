@@ -1,11 +1,21 @@
 package dev.kiln.controlplane.tenancy;
 
 import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.tenancy.Views.AddMember;
+import dev.kiln.controlplane.tenancy.Views.ChangeMember;
+import dev.kiln.controlplane.tenancy.Views.CreateOrganization;
 import dev.kiln.controlplane.tenancy.Views.MeView;
+import dev.kiln.controlplane.tenancy.Views.MemberView;
 import dev.kiln.controlplane.tenancy.Views.OrganizationView;
+import dev.kiln.controlplane.tenancy.Views.ProjectRequest;
 import dev.kiln.controlplane.tenancy.Views.ProjectView;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -20,9 +30,13 @@ import java.util.UUID;
 class TenancyController {
 
     private final TenancyService tenancy;
+    private final TenancyWrites writes;
+    private final MemberService members;
 
-    TenancyController(TenancyService tenancy) {
+    TenancyController(TenancyService tenancy, TenancyWrites writes, MemberService members) {
         this.tenancy = tenancy;
+        this.writes = writes;
+        this.members = members;
     }
 
     @Get("/me")
@@ -35,9 +49,35 @@ class TenancyController {
         return tenancy.organizations(caller);
     }
 
+    @Post("/organizations")
+    HttpResponse<OrganizationView> createOrganization(Caller caller, @Body CreateOrganization body) {
+        return HttpResponse.created(writes.createOrganization(caller, body));
+    }
+
     @Get("/organizations/{orgId}")
     OrganizationView organization(Caller caller, UUID orgId) {
         return tenancy.organization(caller, orgId);
+    }
+
+    @Get("/organizations/{orgId}/members")
+    List<MemberView> members(Caller caller, UUID orgId) {
+        return members.list(caller, orgId);
+    }
+
+    @Post("/organizations/{orgId}/members")
+    HttpResponse<MemberView> addMember(Caller caller, UUID orgId, @Body AddMember body) {
+        return HttpResponse.created(members.add(caller, orgId, body));
+    }
+
+    @Patch("/organizations/{orgId}/members/{userId}")
+    MemberView changeMember(Caller caller, UUID orgId, UUID userId, @Body ChangeMember body) {
+        return members.changeRole(caller, orgId, userId, body);
+    }
+
+    @Delete("/organizations/{orgId}/members/{userId}")
+    HttpResponse<Void> removeMember(Caller caller, UUID orgId, UUID userId) {
+        members.remove(caller, orgId, userId);
+        return HttpResponse.noContent();
     }
 
     @Get("/organizations/{orgId}/projects")
@@ -45,8 +85,24 @@ class TenancyController {
         return tenancy.projects(caller, orgId);
     }
 
+    @Post("/organizations/{orgId}/projects")
+    HttpResponse<ProjectView> createProject(Caller caller, UUID orgId, @Body ProjectRequest body) {
+        return HttpResponse.created(writes.createProject(caller, orgId, body));
+    }
+
     @Get("/projects/{projectId}")
     ProjectView project(Caller caller, UUID projectId) {
         return tenancy.project(caller, projectId);
+    }
+
+    @Patch("/projects/{projectId}")
+    ProjectView updateProject(Caller caller, UUID projectId, @Body ProjectRequest body) {
+        return writes.updateProject(caller, projectId, body);
+    }
+
+    @Delete("/projects/{projectId}")
+    HttpResponse<Void> deleteProject(Caller caller, UUID projectId) {
+        writes.deleteProject(caller, projectId);
+        return HttpResponse.noContent();
     }
 }

@@ -33,4 +33,27 @@ final class Views {
     record MeView(UUID id, String email, @Nullable String displayName, boolean operator,
                   List<MembershipView> memberships) {
     }
+
+    @Serdeable
+    record CreateOrganization(@Nullable String name) {
+    }
+
+    /** Project create and change; on change a null field means "leave as is". */
+    @Serdeable
+    record ProjectRequest(@Nullable String name, @Nullable Integer defaultRateLimitPerSecond) {
+    }
+
+    /** {@code password} only when {@code email} is not a user yet; it is never stored in clear or audited. */
+    @Serdeable
+    record AddMember(@Nullable String email, @Nullable Role role, @Nullable String password) {
+    }
+
+    @Serdeable
+    record ChangeMember(@Nullable Role role) {
+    }
+
+    @Serdeable
+    record MemberView(UUID userId, UUID organizationId, String email, @Nullable String displayName, Role role,
+                      Instant createdAt) {
+    }
 }

@@ -40,8 +40,9 @@ class KeyApiTest extends ApiTest {
         assertThat(secret).startsWith("kiln_").hasSize(48);
         assertThat(created.map()).containsEntry("projectId", projectId).containsEntry("name", "ci")
                 .containsEntry("prefix", secret.substring(0, 12)).containsEntry("status", "ACTIVE")
-                .containsKeys("id", "createdAt", "createdBy");
-        assertThat(list.list()).anySatisfy(k -> assertThat(k).containsEntry("id", created.get("id")));
+                .containsEntry("createdByEmail", ADMIN_EMAIL).containsKeys("id", "createdAt", "createdBy");
+        assertThat(list.list()).anySatisfy(k -> assertThat(k).containsEntry("id", created.get("id"))
+                .containsEntry("createdByEmail", ADMIN_EMAIL));
         assertThat(list.list()).allSatisfy(k -> assertThat(k).doesNotContainKeys("secret", "secretHash"));
         assertThat(list.body()).doesNotContain(secret).doesNotContain(Secrets.sha256Hex(secret));
     }

@@ -1,0 +1,153 @@
+package dev.kiln.controlplane.tenancy;
+
+import dev.kiln.controlplane.audit.AuditLog;
+import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.common.ConflictException;
+import dev.kiln.controlplane.common.NotFoundException;
+import dev.kiln.controlplane.common.Problems;
+import dev.kiln.controlplane.common.SqlErrors;
+import dev.kiln.controlplane.common.Times;
+import dev.kiln.controlplane.deployment.DeploymentRepository;
+import dev.kiln.controlplane.keys.KeysChanged;
+import dev.kiln.controlplane.tenancy.Views.CreateOrganization;
+import dev.kiln.controlplane.tenancy.Views.OrganizationView;
+import dev.kiln.controlplane.tenancy.Views.ProjectRequest;
+import dev.kiln.controlplane.tenancy.Views.ProjectView;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.data.exceptions.DataAccessException;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Creating organizations and creating, changing and deleting projects; each change audited in its transaction. */
+@Singleton
+class TenancyWrites {
+
+    private final Access access;
+    private final OrganizationRepository organizations;
+    private final ProjectRepository projects;
+    private final MembershipRepository memberships;
+    private final DeploymentRepository deployments;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher<KeysChanged> keyEvents;
+    private final Clock clock;
+
+    TenancyWrites(Access access, OrganizationRepository organizations, ProjectRepository projects,
+                  MembershipRepository memberships, DeploymentRepository deployments, AuditLog audit,
+                  ApplicationEventPublisher<KeysChanged> keyEvents, Clock clock) {
+        this.access = access;
+        this.organizations = organizations;
+        this.projects = projects;
+        this.memberships = memberships;
+        this.deployments = deployments;
+        this.audit = audit;
+        this.keyEvents = keyEvents;
+        this.clock = clock;
+    }
+
+    /** Any user may start an organization; they become its OWNER. */
+    @Transactional
+    OrganizationView createOrganization(Caller caller, CreateOrganization request) {
+        Problems problems = new Problems();
+        String name = Names.check(request.name(), problems);
+        problems.throwIfAny("The organization is not valid.");
+        Instant now = Times.now(clock);
+        Organization org = organizations.save(new Organization(UUID.randomUUID(), name, now));
+        memberships.save(new Membership(new MembershipKey(org.id(), caller.userId()), Role.OWNER, now));
+        audit.record(caller.actor(), "organization.create", new AuditLog.Target(org.id(), null, "organization",
+                org.id().toString()), Map.of("name", name));
+        return new OrganizationView(org.id(), org.name(), Role.OWNER, org.createdAt());
+    }
+
+    @Transactional
+    ProjectView createProject(Caller caller, UUID organizationId, ProjectRequest request) {
+        access.organization(caller, organizationId, Role.ADMIN);
+        Problems problems = new Problems();
+        String name = Names.check(request.name(), problems);
+        checkRateLimit(request.defaultRateLimitPerSecond(), problems);
+        problems.throwIfAny("The project is not valid.");
+        if (projects.existsByOrganizationIdAndName(organizationId, name)) {
+            throw duplicate(name);
+        }
+        Project project;
+        try {
+            project = projects.save(new Project(UUID.randomUUID(), organizationId, name,
+                    request.defaultRateLimitPerSecond(), Times.now(clock)));
+        } catch (DataAccessException e) {
+            throw SqlErrors.isUniqueViolation(e) ? duplicate(name) : e;
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("name", name);
+        detail.put("defaultRateLimitPerSecond", project.defaultRateLimitPerSecond());
+        audit.record(caller.actor(), "project.create", target(project), detail);
+        return ProjectView.of(project);
+    }
+
+    @Transactional
+    ProjectView updateProject(Caller caller, UUID projectId, ProjectRequest request) {
+        Project current = access.project(caller, projectId, Role.ADMIN);
+        Problems problems = new Problems();
+        String name = request.name() == null ? current.name() : Names.check(request.name(), problems);
+        Integer rateLimit = request.defaultRateLimitPerSecond() == null ? current.defaultRateLimitPerSecond()
+                : request.defaultRateLimitPerSecond();
+        checkRateLimit(rateLimit, problems);
+        problems.throwIfAny("The project change is not valid.");
+        if (!name.equals(current.name()) && projects.existsByOrganizationIdAndName(current.organizationId(), name)) {
+            throw duplicate(name);
+        }
+        Project changed = new Project(current.id(), current.organizationId(), name, rateLimit, current.createdAt());
+        try {
+            projects.update(changed);
+        } catch (DataAccessException e) {
+            throw SqlErrors.isUniqueViolation(e) ? duplicate(name) : e;
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        if (!name.equals(current.name())) {
+            detail.put("name", Map.of("from", current.name(), "to", name));
+        }
+        if (!Objects.equals(rateLimit, current.defaultRateLimitPerSecond())) {
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("from", current.defaultRateLimitPerSecond());
+            change.put("to", rateLimit);
+            detail.put("defaultRateLimitPerSecond", change);
+        }
+        audit.record(caller.actor(), "project.update", target(changed), detail);
+        return ProjectView.of(changed);
+    }
+
+    /**
+     * Deletes an empty-of-deployments project with its models and keys. Deployments must go first (through their
+     * own delete, which drains instances on the nodes); cascading them away here would orphan running instances.
+     */
+    @Transactional
+    void deleteProject(Caller caller, UUID projectId) {
+        Project project = access.project(caller, projectId, Role.ADMIN);
+        if (!deployments.findByProjectIdOrderByCreatedAt(projectId).isEmpty()) {
+            throw new ConflictException("The project still has deployments; delete them first.");
+        }
+        projects.deleteById(projectId);
+        audit.record(caller.actor(), "project.delete", target(project), Map.of("name", project.name()));
+        // Its keys went with it (ON DELETE CASCADE); the trigger told other replicas, this tells this one.
+        keyEvents.publishEvent(new KeysChanged());
+    }
+
+    private static void checkRateLimit(Integer rateLimit, Problems problems) {
+        if (rateLimit != null && rateLimit < 1) {
+            problems.add("defaultRateLimitPerSecond", "must be at least 1", "value_error.range");
+        }
+    }
+
+    private static ConflictException duplicate(String name) {
+        return new ConflictException("A project named '" + name + "' already exists in this organization.");
+    }
+
+    private static AuditLog.Target target(Project project) {
+        return new AuditLog.Target(project.organizationId(), project.id(), "project", project.id().toString());
+    }
+}
