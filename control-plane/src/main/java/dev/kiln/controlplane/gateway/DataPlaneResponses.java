@@ -18,10 +18,20 @@ final class DataPlaneResponses {
     }
 
     static MutableHttpResponse<ErrorBody> error(int status, String message, String predictId) {
+        return error(status, message, List.of(), predictId);
+    }
+
+    static MutableHttpResponse<ErrorBody> error(int status, String message, List<ErrorBody.Detail> detail,
+                                                String predictId) {
         return HttpResponse.<ErrorBody>status(HttpStatus.valueOf(status))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header(InternalPaths.PREDICT_ID_HEADER, predictId)
-                .body(ErrorBody.of(status, message, List.of(), predictId));
+                .body(ErrorBody.of(status, message, detail, predictId));
+    }
+
+    /** A 400 about one place in the request body. */
+    static MutableHttpResponse<ErrorBody> badRequest(String message, List<String> loc, String type, String predictId) {
+        return error(400, message, List.of(new ErrorBody.Detail(loc, message, type)), predictId);
     }
 
     /** 503 with Retry-After: the client should simply try again shortly. */

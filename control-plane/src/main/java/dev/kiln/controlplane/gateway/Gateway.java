@@ -19,11 +19,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The data plane's prediction path (DESIGN §1, §4): authenticate the project key from memory, find the
- * deployment's ready instances from memory, forward the body unchanged to the least busy one, retry once
- * elsewhere when its node cannot be reached, and relay the answer. Never blocks the calling thread.
+ * deployment's ready instances from memory, apply the key's rate limit, forward the body unchanged to the least
+ * busy one, retry once elsewhere when its node cannot be reached, and relay the answer. Never blocks the calling
+ * thread. The other protocols (KServeV1, RawImagePredictions, OpenInferenceV2, DeploymentInfo) reuse its checks
+ * and dispatch.
  */
 @Singleton
 public class Gateway {
@@ -36,28 +40,28 @@ public class Gateway {
     private final Balancer balancer;
     private final NodeForwarder forwarder;
     private final GatewayConfig config;
+    private final RateLimiter limiter;
 
-    Gateway(KeyVerifier keys, RoutingTable routes, Balancer balancer, NodeForwarder forwarder, GatewayConfig config) {
+    Gateway(KeyVerifier keys, RoutingTable routes, Balancer balancer, NodeForwarder forwarder, GatewayConfig config,
+            RateLimiter limiter) {
         this.keys = keys;
+        this.limiter = limiter;
         this.routes = routes;
         this.balancer = balancer;
         this.forwarder = forwarder;
         this.config = config;
     }
 
-    /** The outcome of the checks every keyed data-plane call goes through. */
-    private sealed interface Admission {
-        record Admitted(Route route) implements Admission {
-        }
-
-        record Refused(HttpResponse<?> response) implements Admission {
-        }
+    public CompletableFuture<HttpResponse<?>> predict(String deploymentId, HttpRequest<?> request, String predictId) {
+        return admitted(deploymentId, request, predictId, route -> predict(route, request, predictId));
     }
 
-    public CompletableFuture<HttpResponse<?>> predict(String deploymentId, HttpRequest<?> request, String predictId) {
+    /** Runs {@code then} once the call has passed every check, else answers with the refusal. */
+    CompletableFuture<HttpResponse<?>> admitted(String deploymentId, HttpRequest<?> request, String predictId,
+                                                Function<Route, CompletableFuture<HttpResponse<?>>> then) {
         return admit(deploymentId, request, predictId).thenCompose(admission -> switch (admission) {
             case Admission.Refused refused -> CompletableFuture.completedFuture(refused.response());
-            case Admission.Admitted admitted -> predict(admitted.route(), request, predictId);
+            case Admission.Admitted admitted -> then.apply(admitted.route());
         });
     }
 
@@ -73,8 +77,11 @@ public class Gateway {
         });
     }
 
-    /** 401 bad key, 404 unknown or another project's deployment (same answer: no existence leak), 403 scope. */
-    private CompletableFuture<Admission> admit(String deploymentId, HttpRequest<?> request, String predictId) {
+    /**
+     * 401 bad key, 404 unknown or another project's deployment (same answer: no existence leak), 403 scope, 429 over
+     * the key's rate. Only a call that passed the other checks spends a token.
+     */
+    CompletableFuture<Admission> admit(String deploymentId, HttpRequest<?> request, String predictId) {
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         Optional<String> refusal = keyRefusal(authorization);
         if (refusal.isPresent()) {
@@ -97,15 +104,38 @@ public class Gateway {
                 return new Admission.Refused(DataPlaneResponses.error(403,
                         "This key is not allowed to call deployment " + id + ".", predictId));
             }
-            return new Admission.Admitted(route.get());
+            Optional<Long> waitNanos = limiter.acquire(key, route.get());
+            if (waitNanos.isPresent()) {
+                return new Admission.Refused(DataPlaneResponses.error(429, "This key is over its limit of "
+                                + rate(key, route.get()) + " requests per second; retry later.", predictId)
+                        .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1,
+                                TimeUnit.NANOSECONDS.toSeconds(waitNanos.get() + 999_999_999L)))));
+            }
+            return new Admission.Admitted(route.get(), key);
         });
     }
 
     private CompletableFuture<HttpResponse<?>> predict(Route route, HttpRequest<?> request, String predictId) {
+        return forwardJson(route, request, predictId, NodeCall.PREDICT,
+                "Send the prediction request as application/json.");
+    }
+
+    /** A JSON body sent on unchanged to an instance's {@code call} endpoint; 415, 413 and 503 checked first. */
+    CompletableFuture<HttpResponse<?>> forwardJson(Route route, HttpRequest<?> request, String predictId,
+                                                   NodeCall call, String wrongTypeMessage) {
         if (!isJson(request)) {
-            return done(DataPlaneResponses.error(415,
-                    "Send the prediction request as application/json.", predictId));
+            return done(DataPlaneResponses.error(415, wrongTypeMessage, predictId));
         }
+        return readBody(route, request, predictId, body -> dispatch(route, call, body, predictId)
+                .thenApply(reply -> reply.toResponse(predictId)));
+    }
+
+    /**
+     * Reads the body within the size limit (413 past it, 503 first when it would go nowhere) and hands it to
+     * {@code then}.
+     */
+    CompletableFuture<HttpResponse<?>> readBody(Route route, HttpRequest<?> request, String predictId,
+                                                Function<byte[], CompletableFuture<HttpResponse<?>>> then) {
         if (request.getContentLength() > config.maxBodySize()) {
             return done(tooLarge(predictId));
         }
@@ -117,45 +147,50 @@ public class Gateway {
         }
         return BodyReader.read(server.byteBody(), config.maxBodySize()).thenCompose(body -> body.isEmpty()
                 ? done(tooLarge(predictId))
-                : dispatch(route.deploymentId(), route, body.get(), predictId, Set.of()));
+                : then.apply(body.get()));
+    }
+
+    /** Sends {@code body} to the least busy ready instance's {@code call} endpoint, retrying once elsewhere. */
+    CompletableFuture<Reply> dispatch(Route route, NodeCall call, byte[] body, String predictId) {
+        return dispatch(route.deploymentId(), route, call, body, predictId, Set.of());
     }
 
     /** Sends to the least busy ready instance; once more to another one if the first cannot be reached. */
-    private CompletableFuture<HttpResponse<?>> dispatch(UUID deploymentId, Route route, byte[] body, String predictId,
-                                                        Set<UUID> tried) {
+    private CompletableFuture<Reply> dispatch(UUID deploymentId, Route route, NodeCall call, byte[] body,
+                                              String predictId, Set<UUID> tried) {
         Optional<Target> picked = balancer.pick(route.ready(), tried);
         if (picked.isEmpty()) {
-            return done(tried.isEmpty() ? noReadyInstance(route, predictId)
+            return failed(tried.isEmpty() ? noReadyInstance(route, predictId)
                     : DataPlaneResponses.unavailable("No ready instance of deployment " + deploymentId
                     + " could be reached.", predictId, config.retryAfter()));
         }
         Target target = picked.get();
         balancer.started(target);
         Duration timeout = Duration.ofMillis(route.timeoutMs()).plus(config.timeoutGrace());
-        return forwarder.forward(target, body, predictId, timeout).thenCompose(outcome -> {
+        return forwarder.forward(target, call, body, predictId, timeout).thenCompose(outcome -> {
             balancer.finished(target);
             return switch (outcome) {
-                case NodeForwarder.Outcome.Answered answered -> done(DataPlaneResponses.relay(answered.status(),
-                        answered.contentType(), answered.body(), predictId));
+                case NodeForwarder.Outcome.Answered answered -> CompletableFuture.<Reply>completedFuture(
+                        new Reply.FromNode(answered.status(), answered.contentType(), answered.body()));
                 case NodeForwarder.Outcome.Unreachable unreachable when tried.isEmpty() -> {
                     LOG.warn("Instance {} at {} unreachable ({}); retrying on another instance",
                             target.instanceId(), target.address(), unreachable.cause().toString());
                     // The routing table may have dropped or added instances meanwhile; retry on its view.
                     Route latest = routes.current(deploymentId).orElse(route);
-                    yield dispatch(deploymentId, latest, body, predictId, Set.of(target.instanceId()));
+                    yield dispatch(deploymentId, latest, call, body, predictId, Set.of(target.instanceId()));
                 }
                 case NodeForwarder.Outcome.Unreachable unreachable -> {
                     LOG.warn("Instance {} at {} unreachable too ({})", target.instanceId(), target.address(),
                             unreachable.cause().toString());
-                    yield done(DataPlaneResponses.unavailable("No ready instance of deployment " + deploymentId
+                    yield failed(DataPlaneResponses.unavailable("No ready instance of deployment " + deploymentId
                             + " could be reached.", predictId, config.retryAfter()));
                 }
-                case NodeForwarder.Outcome.TimedOut timedOut -> done(DataPlaneResponses.error(504,
+                case NodeForwarder.Outcome.TimedOut timedOut -> failed(DataPlaneResponses.error(504,
                         "The deployment did not answer within its timeout of " + route.timeoutMs() + " ms.",
                         predictId));
                 case NodeForwarder.Outcome.Broken broken -> {
                     LOG.warn("Answer of instance {} broke off: {}", target.instanceId(), broken.cause().toString());
-                    yield done(DataPlaneResponses.error(502, "The instance's answer broke off; try again.",
+                    yield failed(DataPlaneResponses.error(502, "The instance's answer broke off; try again.",
                             predictId));
                 }
             };
@@ -173,11 +208,15 @@ public class Gateway {
         return Optional.empty();
     }
 
-    private static boolean isJson(HttpRequest<?> request) {
+    private static @Nullable Integer rate(VerifiedKey key, Route route) {
+        return key.rateLimitPerSecond() != null ? key.rateLimitPerSecond() : route.rateLimitPerSecond();
+    }
+
+    static boolean isJson(HttpRequest<?> request) {
         return request.getContentType().map(type -> MediaType.APPLICATION_JSON.equals(type.getName())).orElse(false);
     }
 
-    private HttpResponse<?> noReadyInstance(Route route, String predictId) {
+    HttpResponse<?> noReadyInstance(Route route, String predictId) {
         return DataPlaneResponses.unavailable("Deployment " + route.deploymentId() + " has no ready instance yet.",
                 predictId, config.retryAfter());
     }
@@ -187,7 +226,7 @@ public class Gateway {
                 + readable(config.maxBodySize()) + ".", predictId);
     }
 
-    private static HttpResponse<?> notFound(String deploymentId, String predictId) {
+    static HttpResponse<?> notFound(String deploymentId, String predictId) {
         return DataPlaneResponses.error(404, "No deployment " + deploymentId + ".", predictId);
     }
 
@@ -207,7 +246,11 @@ public class Gateway {
         return CompletableFuture.completedFuture(new Admission.Refused(response));
     }
 
-    private static CompletableFuture<HttpResponse<?>> done(HttpResponse<?> response) {
+    private static CompletableFuture<Reply> failed(HttpResponse<?> response) {
+        return CompletableFuture.completedFuture(new Reply.Failed(response));
+    }
+
+    static CompletableFuture<HttpResponse<?>> done(HttpResponse<?> response) {
         return CompletableFuture.completedFuture(response);
     }
 }

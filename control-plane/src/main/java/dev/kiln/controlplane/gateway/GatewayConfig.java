@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param timeoutGrace       added to the deployment's timeout before the gateway gives up on a node (504),
  *                           so the node's own timeout answer arrives first
  * @param retryAfter         the Retry-After sent with 503s
+ * @param maxInstancesPerRequest most elements of one KServe v1 {@code instances} list (each is one prediction)
+ * @param asyncResultTtl     how long the result of an async prediction can be fetched
  */
 @ConfigurationProperties("kiln.gateway")
 public record GatewayConfig(@Bindable(defaultValue = "20MB") @ReadableBytes long maxBodySize,
@@ -23,5 +25,7 @@ public record GatewayConfig(@Bindable(defaultValue = "20MB") @ReadableBytes long
                             @Bindable(defaultValue = "250ms") Duration missRefreshGap,
                             @Bindable(defaultValue = "2s") Duration connectTimeout,
                             @Bindable(defaultValue = "5s") Duration timeoutGrace,
-                            @Bindable(defaultValue = "1s") Duration retryAfter) {
+                            @Bindable(defaultValue = "1s") Duration retryAfter,
+                            @Bindable(defaultValue = "64") int maxInstancesPerRequest,
+                            @Bindable(defaultValue = "1h") Duration asyncResultTtl) {
 }

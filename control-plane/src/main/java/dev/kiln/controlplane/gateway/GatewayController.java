@@ -22,9 +22,13 @@ import java.util.concurrent.CompletableFuture;
 class GatewayController {
 
     private final Gateway gateway;
+    private final DeploymentInfo info;
+    private final AsyncPredictions async;
 
-    GatewayController(Gateway gateway) {
+    GatewayController(Gateway gateway, DeploymentInfo info, AsyncPredictions async) {
         this.gateway = gateway;
+        this.info = info;
+        this.async = async;
     }
 
     @Get("/ping")
@@ -35,11 +39,27 @@ class GatewayController {
     // Any content type gets in, so a wrong one gets the data plane's own 415 body.
     @Post(uri = "/{deploymentId}/predict", consumes = MediaType.ALL)
     CompletableFuture<HttpResponse<?>> predict(String deploymentId, HttpRequest<?> request) {
-        return gateway.predict(deploymentId, request, PredictIds.of(request));
+        String predictId = PredictIds.of(request);
+        if (AsyncPredictions.requested(request)) {
+            return gateway.admitted(deploymentId, request, predictId, route -> async.submit(route, request, predictId));
+        }
+        return gateway.predict(deploymentId, request, predictId);
+    }
+
+    @Get("/{deploymentId}/predictions/{resultId}")
+    CompletableFuture<HttpResponse<?>> result(String deploymentId, String resultId, HttpRequest<?> request) {
+        String predictId = PredictIds.of(request);
+        return gateway.admitted(deploymentId, request, predictId, route -> async.result(route, resultId, predictId));
     }
 
     @Get("/{deploymentId}/ping")
     CompletableFuture<HttpResponse<?>> deploymentPing(String deploymentId, HttpRequest<?> request) {
         return gateway.ping(deploymentId, request, PredictIds.of(request));
+    }
+
+    @Get("/{deploymentId}/info")
+    CompletableFuture<HttpResponse<?>> info(String deploymentId, HttpRequest<?> request) {
+        String predictId = PredictIds.of(request);
+        return gateway.admitted(deploymentId, request, predictId, route -> info.answer(route, predictId));
     }
 }

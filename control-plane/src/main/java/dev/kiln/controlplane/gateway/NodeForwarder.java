@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Sends a prediction body unchanged to an instance's node and reports how it went, without blocking. */
+/** Sends a data-plane call's body unchanged to an instance's node and reports how it went, without blocking. */
 @Singleton
 public class NodeForwarder {
 
@@ -54,14 +54,15 @@ public class NodeForwarder {
                 .build();
     }
 
-    public CompletableFuture<Outcome> forward(Target target, byte[] body, String predictId, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.address()
-                        + InternalPaths.NODE_PREDICT.replace("{instanceId}", target.instanceId().toString())))
+    /** Sends {@code body} (ignored for GET calls) to the instance's endpoint for {@code call}. */
+    CompletableFuture<Outcome> forward(Target target, NodeCall call, byte[] body, String predictId, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.address() + call.path(target)))
                 .timeout(timeout)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + target.gatewayToken())
                 .header(InternalPaths.PREDICT_ID_HEADER, predictId)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .method(call.method, "GET".equals(call.method) ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         AtomicBoolean answered = new AtomicBoolean();
         HttpResponse.BodyHandler<byte[]> handler = info -> {

@@ -18,8 +18,12 @@ import java.util.regex.Pattern;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 class PredictIds {
 
-    /** /ping, /{deploymentId}/predict, /{deploymentId}/ping; management and internal paths never match. */
-    private static final Pattern DATA_PLANE = Pattern.compile("/ping|/(?!api/|internal/)[^/]+/(predict|ping)");
+    /**
+     * /ping, /{id}/predict|ping|info, /{id}/predictions/{predictId}, /v1/models/…, /predictions/{id}, /v2/health/…, /v2/models/…; management and
+     * internal paths never match.
+     */
+    private static final Pattern DATA_PLANE = Pattern.compile("/ping|/(?!api/|internal/)[^/]+/(predict|ping|info|predictions/[^/]+)"
+            + "|/v1/models/[^/]+|/predictions/[^/]+|/v2/health/(live|ready)|/v2/models/[^/]+(/ready|/infer)?");
 
     static String of(HttpRequest<?> request) {
         return request.getAttribute(ErrorResponses.PREDICT_ID_ATTRIBUTE, String.class).orElseGet(() -> assign(request));

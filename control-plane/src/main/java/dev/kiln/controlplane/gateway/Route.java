@@ -1,8 +1,16 @@
 package dev.kiln.controlplane.gateway;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.List;
 import java.util.UUID;
 
-/** A deployment as the gateway sees it: whose it is, how long it may take, and where it is ready. */
-public record Route(UUID deploymentId, UUID projectId, int timeoutMs, List<Target> ready) {
+/**
+ * A deployment as the gateway sees it: whose it is, how long it may take, how often a key may call it, and where
+ * it is ready.
+ *
+ * @param rateLimitPerSecond the deployment's per-key limit, used for keys without their own; null for none
+ */
+public record Route(UUID deploymentId, UUID projectId, int timeoutMs, @Nullable Integer rateLimitPerSecond,
+                    List<Target> ready) {
 }

@@ -36,7 +36,7 @@ public class RoutingTable {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
 
     private static final String SQL = """
-            SELECT d.id, d.project_id, d.timeout_ms, r.instance_id, r.node_id, r.address
+            SELECT d.id, d.project_id, d.timeout_ms, d.rate_limit_per_second, r.instance_id, r.node_id, r.address
             FROM deployments d
             LEFT JOIN (SELECT i.deployment_id, i.id AS instance_id, n.id AS node_id, n.address
                        FROM instances i JOIN nodes n ON n.id = i.node_id
@@ -133,7 +133,7 @@ public class RoutingTable {
                 while (rows.next()) {
                     UUID deploymentId = rows.getObject("id", UUID.class);
                     Route route = new Route(deploymentId, rows.getObject("project_id", UUID.class),
-                            rows.getInt("timeout_ms"), List.of());
+                            rows.getInt("timeout_ms"), rows.getObject("rate_limit_per_second", Integer.class), List.of());
                     deployments.putIfAbsent(deploymentId, route);
                     List<Target> targets = ready.computeIfAbsent(deploymentId, id -> new ArrayList<>());
                     UUID instanceId = rows.getObject("instance_id", UUID.class);
@@ -147,7 +147,7 @@ public class RoutingTable {
             }
             Map<UUID, Route> table = new HashMap<>();
             deployments.forEach((id, route) -> table.put(id, new Route(id, route.projectId(), route.timeoutMs(),
-                    List.copyOf(ready.get(id)))));
+                    route.rateLimitPerSecond(), List.copyOf(ready.get(id)))));
             return Map.copyOf(table);
         });
     }

@@ -1,7 +1,9 @@
 package dev.kiln.controlplane.gateway;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.keys.KeyVerifier;
+import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.NodeRegistry;
@@ -29,6 +31,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +40,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,16 +69,22 @@ class GatewayTest extends FleetTestBase {
     @Inject
     Balancer balancer;
 
-    private record Received(String path, Map<String, List<String>> headers, byte[] body) {
+    private record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    }
+
+    /** What the fake node answers to one request, when a test needs answers that depend on the request. */
+    private record Answer(int status, String body) {
     }
 
     private HttpServer fakeNode;
     private volatile int answerStatus = 200;
     private volatile String answer = NODE_ANSWER;
     private volatile long answerDelayMs;
+    private volatile Function<Received, Answer> responder;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private UUID project;
     private UUID modelVersion;
+    private String modelName;
     private String key;
 
     @BeforeEach
@@ -82,15 +94,19 @@ class GatewayTest extends FleetTestBase {
         answerStatus = 200;
         answer = NODE_ANSWER;
         answerDelayMs = 0;
+        responder = null;
         fakeNode = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fakeNode.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    body));
+            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    Map.copyOf(exchange.getRequestHeaders()), body);
+            received.add(request);
             sleep(answerDelayMs);
-            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            Function<Received, Answer> custom = responder;
+            Answer reply = custom != null ? custom.apply(request) : new Answer(answerStatus, answer);
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(answerStatus, bytes.length);
+            exchange.sendResponseHeaders(reply.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             } catch (IOException gatewayGaveUp) {
@@ -100,7 +116,9 @@ class GatewayTest extends FleetTestBase {
         fakeNode.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         fakeNode.start();
         project = fixtures.project();
-        modelVersion = fixtures.modelVersion(project, new byte[]{1, 2, 3}).id();
+        FleetFixtures.ModelVersionRow version = fixtures.modelVersion(project, new byte[]{1, 2, 3});
+        modelVersion = version.id();
+        modelName = version.modelName();
         key = fixtures.key(project, null);
         keys.reload();
     }
@@ -306,6 +324,363 @@ class GatewayTest extends FleetTestBase {
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
     }
 
+    // --- rate limits
+
+    @Test
+    void aKeyOverItsOwnRateLimitGets429WithRetryAfterAfterItsBurstOfTwiceTheRate() {
+        UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE project_keys SET rate_limit_per_second = 1 WHERE secret_hash = ?",
+                Secrets.sha256Hex(key));
+        keys.reload();
+
+        // The bucket starts full: a burst of 2 × 1 goes through at once.
+        assertThat(send(predictRequest(deployment, key).build()).statusCode()).isEqualTo(200);
+        assertThat(send(predictRequest(deployment, key).build()).statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = firstRefused(deployment, key);
+
+        ErrorBody error = assertError(limited, 429, "TooManyRequests");
+        assertThat(error.message()).contains("1 requests per second");
+        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theDeploymentsRateLimitAppliesToKeysWithoutOneAndAKeysOwnLimitOverridesIt() {
+        UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE deployments SET rate_limit_per_second = 1 WHERE id = ?", deployment);
+        routes.refresh();
+        String generous = fixtures.key(project, null);
+        fixtures.update("UPDATE project_keys SET rate_limit_per_second = 1000 WHERE secret_hash = ?",
+                Secrets.sha256Hex(generous));
+        keys.reload();
+
+        assertError(firstRefused(deployment, key), 429, "TooManyRequests");
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(predictRequest(deployment, generous).build()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aKeyWithoutAnyLimitIsNeverRefused() {
+        UUID deployment = readyDeployment(1).deployment();
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(send(predictRequest(deployment, key).build()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    // --- other data-plane endpoints (DESIGN §4.2)
+
+    @Test
+    void everyKeyedEndpointRefusesBadKeysForeignDeploymentsAndOutOfScopeKeysAlike() {
+        UUID deployment = readyDeployment(1).deployment();
+        UUID otherProject = fixtures.project();
+        UUID foreign = fixtures.cpuDeployment(otherProject, fixtures.modelVersion(otherProject, new byte[]{5}).id(), 1);
+        String scoped = fixtures.key(project, Set.of(foreign));
+        keys.reload();
+        routes.refresh();
+
+        for (String[] endpoint : KEYED_ENDPOINTS) {
+            String label = endpoint[0] + " " + endpoint[1];
+            assertError(call(endpoint, deployment, null), 401, "Unauthorized", label);
+            assertError(call(endpoint, deployment, "kiln_" + "B".repeat(43)), 401, "Unauthorized", label);
+            assertError(call(endpoint, foreign, key), 404, "NotFound", label);
+            assertError(call(endpoint, deployment, scoped), 403, "Forbidden", label);
+        }
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void infoDescribesTheDeploymentsModelEvenBeforeAnyInstanceIsReady() {
+        UUID deployment = fixtures.cpuDeployment(project, modelVersion, 1);
+        routes.refresh();
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/" + deployment + "/info"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Predict-Id")).isPresent();
+        Map<String, Object> info = fromJson(response.body(), Map.class);
+        assertThat(info).containsEntry("deploymentId", deployment.toString())
+                .containsEntry("outputAdapter", "torchvision").containsEntry("readyInstances", 0)
+                .containsEntry("labels", Map.of("1", "person"));
+        assertThat((Map<String, Object>) info.get("model")).containsEntry("name", modelName)
+                .containsEntry("versionTag", "v1").containsEntry("task", "object_detection");
+        assertThat((Map<String, Object>) info.get("input")).containsEntry("name", "images")
+                .containsEntry("height", 320).containsEntry("layout", "NCHW");
+        assertThat((Map<String, Object>) info.get("batching")).containsEntry("maxBatchSize", 1)
+                .containsEntry("dynamicBatch", false);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void kserveV1SendsEachInstanceThroughThePredictPathAndListsTheirPredictionsInOrder() throws Exception {
+        Placed placed = readyDeployment(2);
+        responder = request -> new Answer(200, "{\"predictId\":\"n\",\"predictions\":[{\"tag\":\""
+                + dataOf(request) + "\"}]}");
+
+        HttpResponse<String> response = send(kserveRequest(placed.deployment(), key, """
+                {"instances": [{"image_type":"url","data":"first"}, {"image_type":"url","data":"second"},
+                               {"image_type":"url","data":"third"}]}"""));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(fromJson(response.body(), Map.class)).isEqualTo(Map.of("predictions", List.of(
+                List.of(Map.of("tag", "first")), List.of(Map.of("tag", "second")), List.of(Map.of("tag", "third")))));
+        String predictId = response.headers().firstValue("X-Predict-Id").orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            Received forwarded = received.poll(5, TimeUnit.SECONDS);
+            assertThat(forwarded).isNotNull();
+            assertThat(forwarded.path()).endsWith("/predict");
+            assertThat(forwarded.headers().get("X-predict-id")).containsExactly(predictId);
+        }
+    }
+
+    @Test
+    void aKserveV1InstancesErrorIsTheAnswerWithItsLocationUnderItsIndex() {
+        UUID deployment = readyDeployment(1).deployment();
+        responder = request -> dataOf(request).equals("broken")
+                ? new Answer(400, "{\"status\":400,\"error\":\"BadRequest\",\"message\":\"not valid base64\","
+                + "\"detail\":[{\"loc\":[\"body\",\"data\"],\"msg\":\"not valid base64\","
+                + "\"type\":\"value_error.base64\"}],\"predictId\":\"n\"}")
+                : new Answer(200, "{\"predictions\":[]}");
+
+        HttpResponse<String> response = send(kserveRequest(deployment, key, """
+                {"instances": [{"image_type":"base64","data":"fine"}, {"image_type":"base64","data":"broken"}]}"""));
+
+        ErrorBody error = assertError(response, 400, "BadRequest");
+        assertThat(error.message()).contains("Instance 1").contains("not valid base64");
+        assertThat(error.detail()).containsExactly(new ErrorBody.Detail(List.of("body", "instances", "1", "data"),
+                "not valid base64", "value_error.base64"));
+    }
+
+    @Test
+    void malformedKserveV1BodiesAre400Or415AndNeverReachANode() {
+        UUID deployment = readyDeployment(1).deployment();
+
+        assertThat(assertError(send(kserveRequest(deployment, key, "{\"instances\": []}")), 400, "BadRequest")
+                .detail()).extracting(ErrorBody.Detail::loc).containsExactly(List.of("body", "instances"));
+        assertThat(assertError(send(kserveRequest(deployment, key, "{\"inputs\": 1}")), 400, "BadRequest")
+                .detail()).extracting(ErrorBody.Detail::loc).containsExactly(List.of("body", "instances"));
+        assertThat(assertError(send(kserveRequest(deployment, key, "{\"instances\": [{}, 3]}")), 400, "BadRequest")
+                .detail()).extracting(ErrorBody.Detail::loc).containsExactly(List.of("body", "instances", "1"));
+        assertThat(assertError(send(kserveRequest(deployment, key, "{\"instances\": [")), 400, "BadRequest")
+                .detail()).extracting(ErrorBody.Detail::loc).containsExactly(List.of("body"));
+        String tooMany = "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(65, "{}")) + "]}";
+        assertError(send(kserveRequest(deployment, key, tooMany)), 400, "BadRequest");
+        assertError(send(HttpRequest.newBuilder(uri("/v1/models/" + deployment + ":predict"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[{}]}")).build()), 415,
+                "UnsupportedMediaType");
+        assertError(send(HttpRequest.newBuilder(uri("/v1/models/" + deployment + ":explain"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[{}]}")).build()), 404, "NotFound");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aRawImageBodyIsSentOnAsABase64PredictBody() throws Exception {
+        UUID deployment = readyDeployment(1).deployment();
+        byte[] image = new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x10, 0x7F, (byte) 0x80};
+
+        HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build());
+        // curl -T uploads with PUT and no content type.
+        HttpResponse<String> put = send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(image)).build());
+
+        for (HttpResponse<String> response : List.of(post, put)) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(NODE_ANSWER);
+            assertThat(response.headers().firstValue("X-Predict-Id")).isPresent();
+            Received forwarded = received.poll(5, TimeUnit.SECONDS);
+            assertThat(forwarded).isNotNull();
+            assertThat(forwarded.path()).endsWith("/predict");
+            assertThat(fromJson(new String(forwarded.body(), StandardCharsets.UTF_8), Map.class)).isEqualTo(
+                    Map.of("image_type", "base64", "data", Base64.getEncoder().encodeToString(image)));
+        }
+    }
+
+    @Test
+    void aRawImageOfTheWrongTypeIs415AndAnEmptyOneIs400() {
+        UUID deployment = readyDeployment(1).deployment();
+
+        assertError(send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build()), 415, "UnsupportedMediaType");
+        assertError(send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), 400, "BadRequest");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aRawImageOver20MbIs413() throws IOException {
+        UUID deployment = readyDeployment(1).deployment();
+
+        String response = rawRequest("POST /predictions/" + deployment, "image/jpeg",
+                "Content-Length: " + (20 * 1024 * 1024 + 1) + "\r\n", new byte[10]);
+
+        assertRawError(response, 413, "PayloadTooLarge");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void v2HealthIsOpenAndModelReadinessFollowsTheReadyInstances() {
+        UUID waiting = fixtures.cpuDeployment(project, modelVersion, 1);
+        UUID ready = readyDeployment(1).deployment();
+
+        HttpResponse<String> live = send(HttpRequest.newBuilder(uri("/v2/health/live")).GET().build());
+        HttpResponse<String> serverReady = send(HttpRequest.newBuilder(uri("/v2/health/ready")).GET().build());
+        HttpResponse<String> modelReady = send(HttpRequest.newBuilder(uri("/v2/models/" + ready + "/ready"))
+                .header("Authorization", "Bearer " + key).GET().build());
+        HttpResponse<String> modelWaiting = send(HttpRequest.newBuilder(uri("/v2/models/" + waiting + "/ready"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(fromJson(live.body(), Map.class)).containsEntry("live", true);
+        assertThat(serverReady.statusCode()).isEqualTo(200);
+        assertThat(fromJson(serverReady.body(), Map.class)).containsEntry("ready", true);
+        assertThat(live.headers().firstValue("X-Predict-Id")).isPresent();
+        assertThat(modelReady.statusCode()).isEqualTo(200);
+        assertThat(fromJson(modelReady.body(), Map.class)).containsEntry("ready", true)
+                .containsEntry("name", ready.toString());
+        assertThat(modelReady.headers().firstValue("X-Predict-Id")).isPresent();
+        assertError(modelWaiting, 503, "ServiceUnavailable");
+        assertThat(modelWaiting.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void v2MetadataAndInferAreAnsweredByAReadyInstancesNode() throws Exception {
+        Placed placed = readyDeployment(1);
+        String instance = placed.instances().getFirst().toString();
+        String token = "Bearer " + gatewayTokens.tokenFor(placed.nodes().getFirst().nodeId());
+        String metadata = "{\"name\":\"" + placed.deployment() + "\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
+                + "\"inputs\":[],\"outputs\":[]}";
+        answer = metadata;
+
+        HttpResponse<String> described = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(described.statusCode()).isEqualTo(200);
+        assertThat(described.body()).isEqualTo(metadata);
+        Received asked = received.poll(5, TimeUnit.SECONDS);
+        assertThat(asked).isNotNull();
+        assertThat(asked.method()).isEqualTo("GET");
+        assertThat(asked.path()).isEqualTo("/internal/v1/instances/" + instance + "/metadata");
+        assertThat(asked.headers().get("Authorization")).containsExactly(token);
+
+        String tensors = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1.5, 2]}]}";
+        answer = "{\"model_name\":\"m\",\"outputs\":[]}";
+        HttpResponse<String> inferred = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment() + "/infer"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(tensors)).build());
+
+        assertThat(inferred.statusCode()).isEqualTo(200);
+        assertThat(inferred.body()).isEqualTo(answer);
+        String predictId = inferred.headers().firstValue("X-Predict-Id").orElseThrow();
+        Received forwarded = received.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded).isNotNull();
+        assertThat(forwarded.method()).isEqualTo("POST");
+        assertThat(forwarded.path()).isEqualTo("/internal/v1/instances/" + instance + "/infer");
+        assertThat(new String(forwarded.body(), StandardCharsets.UTF_8)).isEqualTo(tensors);
+        assertThat(forwarded.headers().get("X-predict-id")).containsExactly(predictId);
+    }
+
+    @Test
+    void v2InferNeedsJsonAndANodesTensorErrorIsRelayed() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerStatus = 400;
+        answer = "{\"status\":400,\"error\":\"BadRequest\",\"message\":\"bad shape\",\"detail\":[{\"loc\":"
+                + "[\"body\",\"inputs\",\"0\",\"shape\"],\"msg\":\"bad shape\",\"type\":\"value_error.tensor\"}],"
+                + "\"predictId\":\"x\"}";
+
+        assertError(send(HttpRequest.newBuilder(uri("/v2/models/" + deployment + "/infer"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build()), 415, "UnsupportedMediaType");
+        HttpResponse<String> relayed = send(HttpRequest.newBuilder(uri("/v2/models/" + deployment + "/infer"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[]}")).build());
+
+        assertThat(relayed.statusCode()).isEqualTo(400);
+        assertThat(relayed.body()).isEqualTo(answer);
+        assertThat(relayed.headers().firstValue("X-Predict-Id")).isPresent();
+    }
+
+    // --- async predictions
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAsyncPredictionIsAcceptedAtOnceAndItsResultFetchedFromTheResultUrl() throws Exception {
+        UUID deployment = readyDeployment(1).deployment();
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        Map<String, Object> body = fromJson(accepted.body(), Map.class);
+        String predictId = accepted.headers().firstValue("X-Predict-Id").orElseThrow();
+        assertThat(body).containsEntry("predictId", predictId).containsEntry("status", "queued")
+                .containsEntry("resultUrl", "/" + deployment + "/predictions/" + predictId);
+        HttpResponse<String> result = awaitResult((String) body.get("resultUrl"));
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).isEqualTo(NODE_ANSWER);
+        assertThat(result.headers().firstValue("X-Predict-Id")).isPresent();
+        Received forwarded = received.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded).isNotNull();
+        assertThat(forwarded.body()).isEqualTo(BODY);
+        assertThat(forwarded.headers().get("X-predict-id")).containsExactly(predictId);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAsyncResultIs202WhileTheNodeIsStillWorking() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerDelayMs = 5_000;
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        String resultUrl = (String) fromJson(accepted.body(), Map.class).get("resultUrl");
+        HttpResponse<String> running = send(HttpRequest.newBuilder(uri(resultUrl))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(running.statusCode()).as(running.body()).isEqualTo(202);
+        assertThat(fromJson(running.body(), Map.class)).containsEntry("status", "running");
+        assertThat(awaitResult(resultUrl).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAsyncPredictionsErrorIsKeptAsItWouldHaveBeenSent() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerStatus = 400;
+        answer = "{\"status\":400,\"error\":\"BadRequest\",\"message\":\"not an image\",\"detail\":[],"
+                + "\"predictId\":\"x\"}";
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        HttpResponse<String> result = awaitResult((String) fromJson(accepted.body(), Map.class).get("resultUrl"));
+
+        assertThat(result.statusCode()).isEqualTo(400);
+        assertThat(result.body()).isEqualTo(answer);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void unknownMalformedOrOtherDeploymentsResultsAre404() {
+        UUID deployment = readyDeployment(1).deployment();
+        UUID sibling = fixtures.cpuDeployment(project, modelVersion, 1);
+        routes.refresh();
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        String predictId = (String) fromJson(accepted.body(), Map.class).get("predictId");
+
+        for (String path : List.of("/" + deployment + "/predictions/" + UUID.randomUUID(),
+                "/" + deployment + "/predictions/not-a-uuid", "/" + sibling + "/predictions/" + predictId)) {
+            assertError(send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).GET().build()),
+                    404, "NotFound", path);
+        }
+        assertThat(awaitResult("/" + deployment + "/predictions/" + predictId).statusCode()).isEqualTo(200);
+    }
+
     // --- helpers
 
     private record Placed(UUID deployment, List<NodeCredentials> nodes, List<UUID> instances) {
@@ -414,5 +789,104 @@ class GatewayTest extends FleetTestBase {
         assertThat(body.status()).isEqualTo(status);
         assertThat(body.error()).isEqualTo(error);
         assertThat(body.predictId()).isEqualTo(predictId);
+    }
+
+    /** Every keyed data-plane endpoint: method, path ({id} replaced), content type, body. */
+    private static final String[][] KEYED_ENDPOINTS = {
+            {"POST", "/{id}/predict", "application/json", "{}"},
+            {"POST", "/{id}/predict?async=true", "application/json", "{}"},
+            {"GET", "/{id}/predictions/" + UUID.randomUUID(), null, null},
+            {"GET", "/{id}/ping", null, null},
+            {"GET", "/{id}/info", null, null},
+            {"POST", "/v1/models/{id}:predict", "application/json", "{\"instances\":[{}]}"},
+            {"POST", "/predictions/{id}", "image/jpeg", "abc"},
+            {"PUT", "/predictions/{id}", null, "abc"},
+            {"GET", "/v2/models/{id}", null, null},
+            {"GET", "/v2/models/{id}/ready", null, null},
+            {"POST", "/v2/models/{id}/infer", "application/json", "{\"inputs\":[]}"}};
+
+    private static final Pattern DATA_FIELD = Pattern.compile("\"data\"\\s*:\\s*\"([^\"]*)\"");
+
+    private HttpResponse<String> call(String[] endpoint, UUID deployment, String secret) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(endpoint[1].replace("{id}", deployment.toString())))
+                .method(endpoint[0], endpoint[3] == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(endpoint[3]));
+        if (endpoint[2] != null) {
+            request.header("Content-Type", endpoint[2]);
+        }
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret);
+        }
+        return send(request.build());
+    }
+
+    private void assertError(HttpResponse<String> response, int status, String error, String label) {
+        assertThat(response.statusCode()).as(label + ": " + response.body()).isEqualTo(status);
+        assertThat(assertError(response, status, error).predictId()).as(label).isNotBlank();
+    }
+
+    /** Sends predictions until the first 429; a limited key gets one long before 50 calls. */
+    private HttpResponse<String> firstRefused(UUID deployment, String secret) {
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> response = send(predictRequest(deployment, secret).build());
+            if (response.statusCode() == 429) {
+                return response;
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        }
+        throw new AssertionError("no 429 in 50 calls");
+    }
+
+    private HttpRequest kserveRequest(UUID deployment, String secret, String body) {
+        return HttpRequest.newBuilder(uri("/v1/models/" + deployment + ":predict"))
+                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String dataOf(Received request) {
+        Matcher m = DATA_FIELD.matcher(new String(request.body(), StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Like rawPost, for any request line and content type. */
+    private String rawRequest(String methodAndPath, String contentType, String lengthHeader, byte[] body)
+            throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((methodAndPath + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: " + contentType + "\r\n" + lengthHeader + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(body);
+                    out.flush();
+                } catch (IOException refusedHalfWay) {
+                    // expected once the gateway has answered and closed
+                }
+            });
+            String response = readResponse(socket.getInputStream());
+            writer.interrupt();
+            return response;
+        }
+    }
+
+    private HttpRequest asyncRequest(UUID deployment) {
+        return HttpRequest.newBuilder(uri("/" + deployment + "/predict?async=true"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
+    }
+
+    /** Polls the result URL until it is no longer 202 (bounded, so a broken gateway fails rather than hangs). */
+    private HttpResponse<String> awaitResult(String resultUrl) {
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(resultUrl))
+                    .header("Authorization", "Bearer " + key).GET().build());
+            if (response.statusCode() != 202) {
+                return response;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("the result of " + resultUrl + " never arrived");
     }
 }

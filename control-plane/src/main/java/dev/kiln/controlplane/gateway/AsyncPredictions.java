@@ -1,0 +1,189 @@
+package dev.kiln.controlplane.gateway;
+
+import dev.kiln.protocol.InternalPaths;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Asynchronous predictions (DESIGN §4.2): {@code POST /{id}/predict?async=true} answers 202 as soon as the request
+ * is accepted, runs it through the normal prediction path, and keeps the answer — success or error, as it would
+ * have been sent — in Postgres for {@code kiln.gateway.async-result-ttl}, so any replica can hand it out at
+ * {@code GET /{id}/predictions/{predictId}}.
+ */
+@Singleton
+class AsyncPredictions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncPredictions.class);
+
+    private final Gateway gateway;
+    private final JdbcOperations jdbc;
+    private final ExecutorService blocking;
+    private final GatewayConfig config;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    AsyncPredictions(Gateway gateway, JdbcOperations jdbc, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+                     GatewayConfig config, JsonMapper json, Clock clock) {
+        this.gateway = gateway;
+        this.jdbc = jdbc;
+        this.blocking = blocking;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    static boolean requested(HttpRequest<?> request) {
+        return request.getParameters().get("async", String.class).map("true"::equalsIgnoreCase).orElse(false);
+    }
+
+    CompletableFuture<HttpResponse<?>> submit(Route route, HttpRequest<?> request, String predictId) {
+        if (!Gateway.isJson(request)) {
+            return Gateway.done(DataPlaneResponses.error(415, "Send the prediction request as application/json.",
+                    predictId));
+        }
+        return gateway.readBody(route, request, predictId, body -> CompletableFuture
+                .runAsync(() -> insert(route.deploymentId(), predictId), blocking)
+                .thenApply(inserted -> {
+                    // Runs on after the 202 has gone; its answer is stored whatever it is.
+                    gateway.dispatch(route, NodeCall.PREDICT, body, predictId)
+                            .thenAcceptAsync(reply -> store(predictId, reply), blocking)
+                            .exceptionally(e -> {
+                                LOG.warn("Could not store the result of async prediction {}: {}", predictId,
+                                        e.toString());
+                                return null;
+                            });
+                    Map<String, String> accepted = new LinkedHashMap<>();
+                    accepted.put("predictId", predictId);
+                    accepted.put("status", "queued");
+                    accepted.put("resultUrl", "/" + route.deploymentId() + "/predictions/" + predictId);
+                    return HttpResponse.accepted().body(accepted).header(InternalPaths.PREDICT_ID_HEADER, predictId);
+                }));
+    }
+
+    /** 200 (or the stored error) once done, 202 while running, 404 unknown, expired or another deployment's. */
+    CompletableFuture<HttpResponse<?>> result(Route route, String resultId, String predictId) {
+        UUID id = parse(resultId);
+        if (id == null) {
+            return Gateway.done(unknown(resultId, predictId));
+        }
+        return CompletableFuture.supplyAsync(() -> jdbc.execute(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    SELECT status, http_status, content_type, body FROM async_predictions
+                    WHERE predict_id = ? AND deployment_id = ? AND expires_at > ?""")) {
+                statement.setObject(1, id);
+                statement.setObject(2, route.deploymentId());
+                statement.setTimestamp(3, Timestamp.from(clock.instant()));
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return unknown(resultId, predictId);
+                    }
+                    if (row.getString("status").equals("RUNNING")) {
+                        return HttpResponse.accepted().body(Map.of("predictId", resultId, "status", "running"))
+                                .header(InternalPaths.PREDICT_ID_HEADER, predictId);
+                    }
+                    return DataPlaneResponses.relay(row.getInt("http_status"), row.getString("content_type"),
+                            row.getBytes("body"), predictId);
+                }
+            }
+        }), blocking);
+    }
+
+    @Scheduled(fixedDelay = "1m", initialDelay = "1m")
+    void deleteExpired() {
+        try {
+            jdbc.execute(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "DELETE FROM async_predictions WHERE expires_at <= ?")) {
+                    statement.setTimestamp(1, Timestamp.from(clock.instant()));
+                    return statement.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete expired async prediction results: {}", e.toString());
+        }
+    }
+
+    private void insert(UUID deploymentId, String predictId) {
+        Instant now = clock.instant();
+        jdbc.execute(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO async_predictions (predict_id, deployment_id, status, created_at, expires_at)
+                    VALUES (?, ?, 'RUNNING', ?, ?)""")) {
+                statement.setObject(1, UUID.fromString(predictId));
+                statement.setObject(2, deploymentId);
+                statement.setTimestamp(3, Timestamp.from(now));
+                statement.setTimestamp(4, Timestamp.from(now.plus(config.asyncResultTtl())));
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    private void store(String predictId, Reply reply) {
+        int status;
+        String contentType;
+        byte[] body;
+        switch (reply) {
+            case Reply.FromNode node -> {
+                status = node.status();
+                contentType = node.contentType();
+                body = node.body();
+            }
+            case Reply.Failed failed -> {
+                status = failed.response().code();
+                contentType = MediaType.APPLICATION_JSON;
+                try {
+                    body = json.writeValueAsBytes(failed.response().body());
+                } catch (IOException e) {
+                    throw new IllegalStateException("Could not encode an error body", e);
+                }
+            }
+        }
+        jdbc.execute(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE async_predictions SET status = 'DONE', http_status = ?, content_type = ?, body = ?,
+                                                 finished_at = ?
+                    WHERE predict_id = ?""")) {
+                statement.setInt(1, status);
+                statement.setString(2, contentType);
+                statement.setBytes(3, body);
+                statement.setTimestamp(4, Timestamp.from(clock.instant()));
+                statement.setObject(5, UUID.fromString(predictId));
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    private static HttpResponse<?> unknown(String resultId, String predictId) {
+        return DataPlaneResponses.error(404, "No prediction " + resultId + " for this deployment, or its result "
+                + "has expired.", predictId);
+    }
+
+    private static UUID parse(String value) {
+        try {
+            return value.length() == 36 ? UUID.fromString(value) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
