@@ -25,8 +25,6 @@ class DeploymentApiTest extends ApiTest {
     Tenants tenants;
     @Inject
     AuditEventRepository audit;
-    @Inject
-    DeploymentRepository deployments;
 
     String projectId;
     String modelId;
@@ -194,26 +192,6 @@ class DeploymentApiTest extends ApiTest {
 
         assertThat(stranger.get("/api/v1/deployments/" + id).status()).isEqualTo(404);
         assertThat(stranger.delete("/api/v1/deployments/" + id + "?confirm=x").status()).isEqualTo(404);
-    }
-
-    @Test
-    void updateStatusSetsStatusAndReasonAndIsANoOpWhenNothingChanges() {
-        UUID id = UUID.fromString(create(Map.of("name", unique("status"), "modelVersionId", versionId)).get("id"));
-
-        deployments.updateStatus(id, "ONLINE", null);
-        Deployment online = deployments.findById(id).orElseThrow();
-        deployments.updateStatus(id, "ONLINE", null);
-        Deployment again = deployments.findById(id).orElseThrow();
-        deployments.updateStatus(id, "FAILED", "model failed to load");
-        Deployment failed = deployments.findById(id).orElseThrow();
-
-        assertThat(online.status()).isEqualTo("ONLINE");
-        assertThat(online.statusReason()).isNull();
-        assertThat(online.onlineSince()).isNotNull();
-        assertThat(again.updatedAt()).isEqualTo(online.updatedAt());
-        assertThat(failed.status()).isEqualTo("FAILED");
-        assertThat(failed.statusReason()).isEqualTo("model failed to load");
-        assertThat(failed.onlineSince()).isNull();
     }
 
     private Api.Response create(Map<String, ?> body) {
