@@ -79,8 +79,12 @@ public class RoutingTable {
         return Optional.ofNullable(routes.get(deploymentId));
     }
 
-    /** Re-reads the table now, on the calling thread (blocking). */
-    public void refresh() {
+    /**
+     * Re-reads the table now, on the calling thread (blocking). Serialized, so a read that started earlier can
+     * never publish over a later one (a periodic read racing an explicit one would otherwise bring back stale
+     * routes).
+     */
+    public synchronized void refresh() {
         lastLoadStartMillis = clock.millis();
         routes = load();
     }
