@@ -1,5 +1,12 @@
 package dev.kiln.controlplane.audit;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -14,6 +21,10 @@ import java.util.UUID;
 
 @Controller("/api/v1/audit")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Audit")
+@SecurityRequirement(name = "bearerAuth")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AuditController {
 
@@ -24,7 +35,7 @@ class AuditController {
     }
 
     @Get
-    AuditPage page(Caller caller, @QueryValue @Nullable UUID organizationId, @QueryValue @Nullable UUID projectId,
+    AuditPage page(@Parameter(hidden = true) Caller caller, @QueryValue @Nullable UUID organizationId, @QueryValue @Nullable UUID projectId,
                    @QueryValue @Nullable Integer page) {
         return audit.page(caller, organizationId, projectId, page);
     }

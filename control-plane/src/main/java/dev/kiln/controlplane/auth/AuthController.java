@@ -1,5 +1,10 @@
 package dev.kiln.controlplane.auth;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -15,6 +20,9 @@ import io.micronaut.serde.annotation.Serdeable;
 
 @Controller("/api/v1/auth")
 @Secured(SecurityRule.IS_ANONYMOUS)
+@Tag(name = "Auth")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AuthController {
 

@@ -1,5 +1,12 @@
 package dev.kiln.controlplane.deployment;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
 import dev.kiln.controlplane.deployment.Views.DeploymentView;
@@ -23,6 +30,10 @@ import java.util.UUID;
 
 @Controller("/api/v1")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Deployments")
+@SecurityRequirement(name = "bearerAuth")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DeploymentController {
 
@@ -33,33 +44,33 @@ class DeploymentController {
     }
 
     @Post("/projects/{projectId}/deployments")
-    HttpResponse<DeploymentView> create(Caller caller, UUID projectId, @Body DeploymentRequest body) {
+    HttpResponse<DeploymentView> create(@Parameter(hidden = true) Caller caller, UUID projectId, @Body DeploymentRequest body) {
         return HttpResponse.created(deployments.create(caller, projectId, body));
     }
 
     @Get("/projects/{projectId}/deployments")
-    List<DeploymentView> list(Caller caller, UUID projectId) {
+    List<DeploymentView> list(@Parameter(hidden = true) Caller caller, UUID projectId) {
         return deployments.list(caller, projectId);
     }
 
     @Get("/deployments/{deploymentId}")
-    DeploymentView get(Caller caller, UUID deploymentId) {
+    DeploymentView get(@Parameter(hidden = true) Caller caller, UUID deploymentId) {
         return deployments.get(caller, deploymentId);
     }
 
     @Patch("/deployments/{deploymentId}")
-    DeploymentView update(Caller caller, UUID deploymentId, @Body DeploymentRequest body) {
+    DeploymentView update(@Parameter(hidden = true) Caller caller, UUID deploymentId, @Body DeploymentRequest body) {
         return deployments.update(caller, deploymentId, body);
     }
 
     /** 202: deletion is asynchronous (instances drain first); the body shows the DELETING deployment. */
     @Delete("/deployments/{deploymentId}")
-    HttpResponse<DeploymentView> delete(Caller caller, UUID deploymentId, @QueryValue @Nullable String confirm) {
+    HttpResponse<DeploymentView> delete(@Parameter(hidden = true) Caller caller, UUID deploymentId, @QueryValue @Nullable String confirm) {
         return HttpResponse.accepted().body(deployments.delete(caller, deploymentId, confirm));
     }
 
     @Get("/deployments/{deploymentId}/instances")
-    List<InstanceView> instances(Caller caller, UUID deploymentId) {
+    List<InstanceView> instances(@Parameter(hidden = true) Caller caller, UUID deploymentId) {
         return deployments.instances(caller, deploymentId);
     }
 }

@@ -1,5 +1,12 @@
 package dev.kiln.controlplane.gateway;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -19,6 +26,10 @@ import java.util.concurrent.CompletableFuture;
  */
 @Controller
 @Secured(SecurityRule.IS_ANONYMOUS)
+@Tag(name = "Compatibility")
+@SecurityRequirement(name = "projectKey")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3), with predictId",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 class CompatibilityController {
 
     private static final String KSERVE_V1_VERB = ":predict";
@@ -60,12 +71,14 @@ class CompatibilityController {
     }
 
     @Get("/v2/health/live")
+    @SecurityRequirements
     HttpResponse<Map<String, Boolean>> live() {
         return HttpResponse.ok(Map.of("live", true));
     }
 
     /** The gateway serves from memory, so once it answers at all it is ready; per-model readiness is below. */
     @Get("/v2/health/ready")
+    @SecurityRequirements
     HttpResponse<Map<String, Boolean>> ready() {
         return HttpResponse.ok(Map.of("ready", true));
     }

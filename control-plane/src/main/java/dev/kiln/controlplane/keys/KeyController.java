@@ -1,5 +1,12 @@
 package dev.kiln.controlplane.keys;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.keys.Views.CreateKey;
 import dev.kiln.controlplane.keys.Views.KeyView;
@@ -20,6 +27,10 @@ import java.util.UUID;
 
 @Controller("/api/v1")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Keys")
+@SecurityRequirement(name = "bearerAuth")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ExecuteOn(TaskExecutors.BLOCKING)
 class KeyController {
 
@@ -30,22 +41,22 @@ class KeyController {
     }
 
     @Post("/projects/{projectId}/keys")
-    HttpResponse<KeyView> create(Caller caller, UUID projectId, @Body CreateKey body) {
+    HttpResponse<KeyView> create(@Parameter(hidden = true) Caller caller, UUID projectId, @Body CreateKey body) {
         return HttpResponse.created(keys.create(caller, projectId, body));
     }
 
     @Get("/projects/{projectId}/keys")
-    List<KeyView> list(Caller caller, UUID projectId) {
+    List<KeyView> list(@Parameter(hidden = true) Caller caller, UUID projectId) {
         return keys.list(caller, projectId);
     }
 
     @Post("/keys/{keyId}/rotate")
-    KeyView rotate(Caller caller, UUID keyId, @Body RotateKey body) {
+    KeyView rotate(@Parameter(hidden = true) Caller caller, UUID keyId, @Body RotateKey body) {
         return keys.rotate(caller, keyId, body);
     }
 
     @Delete("/keys/{keyId}")
-    HttpResponse<Void> revoke(Caller caller, UUID keyId) {
+    HttpResponse<Void> revoke(@Parameter(hidden = true) Caller caller, UUID keyId) {
         keys.revoke(caller, keyId);
         return HttpResponse.noContent();
     }

@@ -1,5 +1,12 @@
 package dev.kiln.controlplane.model;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.model.Views.CreateModel;
 import dev.kiln.controlplane.model.Views.ModelVersionView;
@@ -24,6 +31,10 @@ import java.util.UUID;
 
 @Controller("/api/v1")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Models")
+@SecurityRequirement(name = "bearerAuth")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ModelController {
 
@@ -36,17 +47,17 @@ class ModelController {
     }
 
     @Post("/projects/{projectId}/models")
-    HttpResponse<ModelView> create(Caller caller, UUID projectId, @Body CreateModel body) {
+    HttpResponse<ModelView> create(@Parameter(hidden = true) Caller caller, UUID projectId, @Body CreateModel body) {
         return HttpResponse.created(models.create(caller, projectId, body));
     }
 
     @Get("/projects/{projectId}/models")
-    List<ModelView> list(Caller caller, UUID projectId) {
+    List<ModelView> list(@Parameter(hidden = true) Caller caller, UUID projectId) {
         return models.list(caller, projectId);
     }
 
     @Get("/models/{modelId}")
-    ModelView get(Caller caller, UUID modelId) {
+    ModelView get(@Parameter(hidden = true) Caller caller, UUID modelId) {
         return models.get(caller, modelId);
     }
 
@@ -55,7 +66,7 @@ class ModelController {
      * micronaut.server.multipart), and the file is then streamed from there, so it is never whole in memory.
      */
     @Post(uri = "/models/{modelId}/versions", consumes = MediaType.MULTIPART_FORM_DATA)
-    HttpResponse<ModelVersionView> upload(Caller caller, UUID modelId, @Part("file") @Nullable CompletedFileUpload file,
+    HttpResponse<ModelVersionView> upload(@Parameter(hidden = true) Caller caller, UUID modelId, @Part("file") @Nullable CompletedFileUpload file,
                                           @Part("versionTag") @Nullable String versionTag,
                                           @Part("descriptor") @Nullable String descriptor) throws IOException {
         ModelUploads.FilePart part = file == null ? null
@@ -64,7 +75,7 @@ class ModelController {
     }
 
     @Get("/model-versions/{versionId}")
-    ModelVersionView version(Caller caller, UUID versionId) {
+    ModelVersionView version(@Parameter(hidden = true) Caller caller, UUID versionId) {
         return models.version(caller, versionId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.node;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import dev.kiln.protocol.Assignments;
 import dev.kiln.protocol.ErrorBody;
 import dev.kiln.protocol.Heartbeat;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /** The internal API nodes call (PLAN "Internal API"); node credentials are checked here, not by JWT. */
+@Hidden
 @Controller
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -1,5 +1,12 @@
 package dev.kiln.controlplane.tenancy;
 
+import dev.kiln.protocol.ErrorBody;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.tenancy.Views.AddMember;
 import dev.kiln.controlplane.tenancy.Views.ChangeMember;
@@ -26,6 +33,10 @@ import java.util.UUID;
 
 @Controller("/api/v1")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Tenancy")
+@SecurityRequirement(name = "bearerAuth")
+@ApiResponse(responseCode = "4XX", description = "Error (DESIGN §4.3)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ExecuteOn(TaskExecutors.BLOCKING)
 class TenancyController {
 
@@ -40,68 +51,68 @@ class TenancyController {
     }
 
     @Get("/me")
-    MeView me(Caller caller) {
+    MeView me(@Parameter(hidden = true) Caller caller) {
         return tenancy.me(caller);
     }
 
     @Get("/organizations")
-    List<OrganizationView> organizations(Caller caller) {
+    List<OrganizationView> organizations(@Parameter(hidden = true) Caller caller) {
         return tenancy.organizations(caller);
     }
 
     @Post("/organizations")
-    HttpResponse<OrganizationView> createOrganization(Caller caller, @Body CreateOrganization body) {
+    HttpResponse<OrganizationView> createOrganization(@Parameter(hidden = true) Caller caller, @Body CreateOrganization body) {
         return HttpResponse.created(writes.createOrganization(caller, body));
     }
 
     @Get("/organizations/{orgId}")
-    OrganizationView organization(Caller caller, UUID orgId) {
+    OrganizationView organization(@Parameter(hidden = true) Caller caller, UUID orgId) {
         return tenancy.organization(caller, orgId);
     }
 
     @Get("/organizations/{orgId}/members")
-    List<MemberView> members(Caller caller, UUID orgId) {
+    List<MemberView> members(@Parameter(hidden = true) Caller caller, UUID orgId) {
         return members.list(caller, orgId);
     }
 
     @Post("/organizations/{orgId}/members")
-    HttpResponse<MemberView> addMember(Caller caller, UUID orgId, @Body AddMember body) {
+    HttpResponse<MemberView> addMember(@Parameter(hidden = true) Caller caller, UUID orgId, @Body AddMember body) {
         return HttpResponse.created(members.add(caller, orgId, body));
     }
 
     @Patch("/organizations/{orgId}/members/{userId}")
-    MemberView changeMember(Caller caller, UUID orgId, UUID userId, @Body ChangeMember body) {
+    MemberView changeMember(@Parameter(hidden = true) Caller caller, UUID orgId, UUID userId, @Body ChangeMember body) {
         return members.changeRole(caller, orgId, userId, body);
     }
 
     @Delete("/organizations/{orgId}/members/{userId}")
-    HttpResponse<Void> removeMember(Caller caller, UUID orgId, UUID userId) {
+    HttpResponse<Void> removeMember(@Parameter(hidden = true) Caller caller, UUID orgId, UUID userId) {
         members.remove(caller, orgId, userId);
         return HttpResponse.noContent();
     }
 
     @Get("/organizations/{orgId}/projects")
-    List<ProjectView> projects(Caller caller, UUID orgId) {
+    List<ProjectView> projects(@Parameter(hidden = true) Caller caller, UUID orgId) {
         return tenancy.projects(caller, orgId);
     }
 
     @Post("/organizations/{orgId}/projects")
-    HttpResponse<ProjectView> createProject(Caller caller, UUID orgId, @Body ProjectRequest body) {
+    HttpResponse<ProjectView> createProject(@Parameter(hidden = true) Caller caller, UUID orgId, @Body ProjectRequest body) {
         return HttpResponse.created(writes.createProject(caller, orgId, body));
     }
 
     @Get("/projects/{projectId}")
-    ProjectView project(Caller caller, UUID projectId) {
+    ProjectView project(@Parameter(hidden = true) Caller caller, UUID projectId) {
         return tenancy.project(caller, projectId);
     }
 
     @Patch("/projects/{projectId}")
-    ProjectView updateProject(Caller caller, UUID projectId, @Body ProjectRequest body) {
+    ProjectView updateProject(@Parameter(hidden = true) Caller caller, UUID projectId, @Body ProjectRequest body) {
         return writes.updateProject(caller, projectId, body);
     }
 
     @Delete("/projects/{projectId}")
-    HttpResponse<Void> deleteProject(Caller caller, UUID projectId) {
+    HttpResponse<Void> deleteProject(@Parameter(hidden = true) Caller caller, UUID projectId) {
         writes.deleteProject(caller, projectId);
         return HttpResponse.noContent();
     }
