@@ -20,6 +20,15 @@ class PublicRoutesTest extends ApiTest {
     }
 
     @Test
+    void micronautsManagementEndpointsOtherThanHealthAreNotReachable() {
+        for (String path : new String[] {"/routes", "/threaddump", "/flyway", "/info", "/beans", "/env", "/loggers",
+                "/caches", "/refresh", "/stop"}) {
+            assertThat(anonymous.get(path).status()).as("GET " + path).isEqualTo(404);
+        }
+        assertThat(anonymous.post("/refresh", java.util.Map.of()).status()).as("POST /refresh").isNotEqualTo(200);
+    }
+
+    @Test
     void aNonApiPathWithAProjectKeyIsNotRejectedByTheJwtFilter() {
         Api.Response r = anonymous.as("kiln_" + "A".repeat(43)).get("/no/such/data-plane/route");
 
