@@ -56,6 +56,14 @@ final class Stack implements AutoCloseable {
     }
 
     Stack startNode(String name) {
+        return startNode(name, true);
+    }
+
+    /**
+     * @param allowPrivateUrls whether {@code image_type: url} may reach loopback and private addresses (the tests'
+     *                         own image server); without it the node refuses them, as it does by default
+     */
+    Stack startNode(String name, boolean allowPrivateUrls) {
         int nodePort = AppProcess.freePort();
         Map<String, String> env = new HashMap<>();
         env.put("KILN_CONTROL_PLANE_URL", url());
@@ -65,8 +73,10 @@ final class Stack implements AutoCloseable {
         env.put("KILN_NODE_NAME", name);
         env.put("KILN_NODE_HOME", home.resolve(name).toString());
         env.put("KILN_ORT_CACHE", ortCache());
-        // The test serves images from loopback; the guard refusing such URLs is covered by the node's own tests.
-        env.put("KILN_NODE_IMAGES_ALLOW_PRIVATE_URLS", "true");
+        // Most tests serve images from loopback; BadInputEndToEndTest keeps the default guard that refuses them.
+        if (allowPrivateUrls) {
+            env.put("KILN_NODE_IMAGES_ALLOW_PRIVATE_URLS", "true");
+        }
         nodes.add(AppProcess.start(name, "inference-node", "dev.kiln.node.Application", env)
                 .awaitHealthy("http://127.0.0.1:" + nodePort + "/health", START_TIMEOUT));
         return this;

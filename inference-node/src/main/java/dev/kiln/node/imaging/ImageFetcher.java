@@ -138,7 +138,7 @@ public final class ImageFetcher {
             if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
                 throw timedOut();
             }
-            throw unreachable("The image URL could not be fetched: " + describe(e.getCause()));
+            throw unreachable("The image URL could not be fetched: " + describe(e.getCause()) + ".");
         }
     }
 
@@ -200,10 +200,13 @@ public final class ImageFetcher {
         return unreachable("The image URL did not answer within " + config.urlTimeout().toMillis() + " ms.");
     }
 
+    /**
+     * A plain reason for the client. Not the exception's message or class: the client's HTTP stack words those
+     * (a bare "ConnectException" when there is no message), and they belong in no answer.
+     */
     private static String describe(Throwable cause) {
-        String message = cause == null ? null : cause.getMessage();
-        return message == null || message.isBlank() ? cause == null ? "unknown error" : cause.getClass().getSimpleName()
-                : message;
+        return cause instanceof java.net.ConnectException ? "the connection could not be made"
+                : "the connection failed or broke off";
     }
 
     /** Accumulates the body and gives up (cancelling the download) once it passes the cap. */

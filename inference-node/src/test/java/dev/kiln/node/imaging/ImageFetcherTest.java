@@ -130,7 +130,12 @@ class ImageFetcherTest {
     @Test
     void unreachableHostIsA400() {
         assertThatThrownBy(() -> open().fetch("http://127.0.0.1:1/img.png"))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    // A plain sentence, not the HTTP client's bare "ConnectException".
+                    assertThat(e.getMessage()).isEqualTo("The image URL could not be fetched: the connection could "
+                            + "not be made.").doesNotContain("Exception");
+                });
     }
 
     @Test
