@@ -2,6 +2,8 @@ package dev.kiln.controlplane.keys;
 
 import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.common.Times;
+import dev.kiln.controlplane.tenancy.Project;
+import dev.kiln.controlplane.tenancy.ProjectRepository;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -35,17 +37,22 @@ public class KeyVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyVerifier.class);
 
-    /** A loaded key under one of its hashes; a rotated-out hash carries its grace deadline. */
-    private record Entry(ProjectKey key, String hash, @Nullable Instant validUntil) {
+    /**
+     * A loaded key under one of its hashes; a rotated-out hash carries its grace deadline. {@code rateLimit} is the
+     * key's own limit, else its project's default.
+     */
+    private record Entry(ProjectKey key, String hash, @Nullable Instant validUntil, @Nullable Integer rateLimit) {
     }
 
     private final ProjectKeyRepository keys;
+    private final ProjectRepository projects;
     private final Clock clock;
     private volatile Map<String, Entry> byHash;
     private final Set<UUID> usedSinceFlush = ConcurrentHashMap.newKeySet();
 
-    KeyVerifier(ProjectKeyRepository keys, Clock clock) {
+    KeyVerifier(ProjectKeyRepository keys, ProjectRepository projects, Clock clock) {
         this.keys = keys;
+        this.projects = projects;
         this.clock = clock;
     }
 
@@ -68,7 +75,7 @@ public class KeyVerifier {
         ProjectKey key = entry.key();
         usedSinceFlush.add(key.id());
         return Optional.of(new VerifiedKey(key.id(), key.projectId(), key.prefix(),
-                key.deploymentIds() == null ? null : Set.copyOf(key.deploymentIds()), key.rateLimitPerSecond()));
+                key.deploymentIds() == null ? null : Set.copyOf(key.deploymentIds()), entry.rateLimit()));
     }
 
     /** Loads the table at startup so the first prediction call does not pay for it. */
@@ -109,13 +116,20 @@ public class KeyVerifier {
      */
     public synchronized void reload() {
         Instant now = Times.now(clock);
+        Map<UUID, Integer> projectDefaults = new HashMap<>();
+        for (Project project : projects.findByDefaultRateLimitPerSecondIsNotNull()) {
+            projectDefaults.put(project.id(), project.defaultRateLimitPerSecond());
+        }
         List<ProjectKey> usable = keys.findUsable(now);
         Map<String, Entry> table = new HashMap<>();
         for (ProjectKey key : usable) {
-            table.put(key.secretHash(), new Entry(key, key.secretHash(), null));
+            Integer rateLimit = key.rateLimitPerSecond() != null ? key.rateLimitPerSecond()
+                    : projectDefaults.get(key.projectId());
+            table.put(key.secretHash(), new Entry(key, key.secretHash(), null, rateLimit));
             if (key.previousSecretHash() != null && key.previousValidUntil() != null
                     && key.previousValidUntil().isAfter(now)) {
-                table.put(key.previousSecretHash(), new Entry(key, key.previousSecretHash(), key.previousValidUntil()));
+                table.put(key.previousSecretHash(),
+                        new Entry(key, key.previousSecretHash(), key.previousValidUntil(), rateLimit));
             }
         }
         byHash = Map.copyOf(table);

@@ -13,4 +13,7 @@ public interface ProjectRepository extends CrudRepository<Project, UUID> {
     List<Project> findByOrganizationIdOrderByCreatedAt(UUID organizationId);
 
     boolean existsByOrganizationIdAndName(UUID organizationId, String name);
+
+    /** Projects whose keys without a limit of their own inherit one. */
+    List<Project> findByDefaultRateLimitPerSecondIsNotNull();
 }

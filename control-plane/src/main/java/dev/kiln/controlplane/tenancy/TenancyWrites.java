@@ -116,6 +116,8 @@ class TenancyWrites {
             change.put("from", current.defaultRateLimitPerSecond());
             change.put("to", rateLimit);
             detail.put("defaultRateLimitPerSecond", change);
+            // Keys without their own limit inherit this one; the trigger tells other replicas, this tells this one.
+            keyEvents.publishEvent(new KeysChanged());
         }
         audit.record(caller.actor(), "project.update", target(changed), detail);
         return ProjectView.of(changed);

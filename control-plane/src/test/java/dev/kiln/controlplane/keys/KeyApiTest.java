@@ -75,6 +75,23 @@ class KeyApiTest extends ApiTest {
     }
 
     @Test
+    void keysWithoutTheirOwnLimitInheritTheProjectDefaultAndAnOwnLimitOverridesIt() {
+        String orgId = String.valueOf(admin.get("/api/v1/organizations").list().getFirst().get("id"));
+        String projectId = admin.post("/api/v1/organizations/" + orgId + "/projects",
+                Map.of("name", "limited-" + UUID.randomUUID().toString().substring(0, 8))).get("id");
+        String inherits = admin.post("/api/v1/projects/" + projectId + "/keys", Map.of("name", "inherits")).get("secret");
+        String own = admin.post("/api/v1/projects/" + projectId + "/keys",
+                Map.of("name", "own", "rateLimitPerSecond", 3)).get("secret");
+        assertThat(verifier.verify(inherits)).hasValueSatisfying(k -> assertThat(k.rateLimitPerSecond()).isNull());
+
+        Api.Response limited = admin.patch("/api/v1/projects/" + projectId, Map.of("defaultRateLimitPerSecond", 7));
+
+        assertThat(limited.status()).as(limited.body()).isEqualTo(200);
+        assertThat(verifier.verify(inherits)).hasValueSatisfying(k -> assertThat(k.rateLimitPerSecond()).isEqualTo(7));
+        assertThat(verifier.verify(own)).hasValueSatisfying(k -> assertThat(k.rateLimitPerSecond()).isEqualTo(3));
+    }
+
+    @Test
     void theVerifierRefusesRandomAndMalformedSecrets() {
         assertThat(verifier.verify(KeyFormat.newSecret())).isEmpty();
         assertThat(verifier.verify("kiln_short")).isEmpty();
