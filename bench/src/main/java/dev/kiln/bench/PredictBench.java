@@ -1,6 +1,8 @@
 package dev.kiln.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.e2e.AppProcess;
+import dev.kiln.e2e.Stack;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +57,8 @@ public final class PredictBench {
                 Runtime.getRuntime().availableProcessors(), seconds, warmup, BenchImage.WIDTH, BenchImage.HEIGHT,
                 jpeg.length, home);
 
-        try (Stack stack = new Stack(root, home).start()) {
+        // No JVM options: the apps run as ./kiln runs them, with full JIT, so the figures are the product's.
+        try (Stack stack = new Stack(root, home, List.of()).startControlPlane().startNode("bench-node", false)) {
             Api api = new Api(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
             String project = api.get("/api/v1/organizations/"
                     + api.get("/api/v1/organizations").get(0).get("id").asText() + "/projects").get(0).get("id").asText();

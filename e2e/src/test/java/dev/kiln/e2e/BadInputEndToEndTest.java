@@ -84,7 +84,7 @@ class BadInputEndToEndTest {
 
     @BeforeAll
     void startStackAndDeploy() throws Exception {
-        stack = new Stack(Files.createTempDirectory("kiln-e2e-bad-input"));
+        stack = TestStacks.create("kiln-e2e-bad-input");
         stack.startControlPlane().startNode("node-guarded", false);
         api = new Api(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
 

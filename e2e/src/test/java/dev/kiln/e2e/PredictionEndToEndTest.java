@@ -71,7 +71,7 @@ class PredictionEndToEndTest {
 
     @BeforeAll
     void startStack() throws Exception {
-        stack = new Stack(Files.createTempDirectory("kiln-e2e"));
+        stack = TestStacks.create("kiln-e2e");
         stack.startControlPlane().startNode("node-a").startNode("node-b");
         api = new Api(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
         imageServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -335,7 +335,7 @@ class PredictionEndToEndTest {
 
     /** The detector run directly with ONNX Runtime on the scene's pixels, best first. */
     private List<Detection> referenceDetections() throws Exception {
-        OrtNatives.prepare(AppProcess.ROOT.resolve("e2e/target/ort-cache"));
+        OrtNatives.prepare(stack.ortCache());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(DETECTOR.toString(), new OrtSession.SessionOptions());
              OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(Images.chw(scene)),

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One Kiln app started as its own JVM from its module's target/classes and target/classpath.txt. */
-final class AppProcess implements AutoCloseable {
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+/**
+ * One Kiln app started as its own JVM from its module's target/classes and target/classpath.txt. Shared by the
+ * end-to-end tests and the benchmark.
+ */
+public final class AppProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -29,17 +31,22 @@ final class AppProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static AppProcess start(String name, String module, String mainClass, Map<String, String> env) {
-        Path moduleDir = ROOT.resolve(module);
+    /**
+     * @param root       the repository root, whose {@code module/target} holds the app
+     * @param jvmOptions extra JVM options (heap, GC, JIT)
+     * @param log        where stdout and stderr go
+     */
+    public static AppProcess start(Path root, String name, String module, String mainClass, List<String> jvmOptions,
+                                   Map<String, String> env, Path log) {
+        Path moduleDir = root.resolve(module);
         try {
             String classpath = moduleDir.resolve("target/classes") + java.io.File.pathSeparator
                     + Files.readString(moduleDir.resolve("target/classpath.txt")).trim();
-            Path log = ROOT.resolve("e2e/target/e2e-logs/" + name + ".log");
             Files.createDirectories(log.getParent());
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", classpath, mainClass));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, mainClass));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
@@ -50,7 +57,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Waits until {@code url} answers 200, failing early with the log tail if the process died. */
-    AppProcess awaitHealthy(String url, Duration timeout) {
+    public AppProcess awaitHealthy(String url, Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -74,7 +81,7 @@ final class AppProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not healthy at " + url + " within " + timeout + ":\n" + logTail());
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
@@ -95,7 +102,7 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -104,7 +111,7 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
