@@ -703,7 +703,7 @@ class GatewayTest extends FleetTestBase {
             List<UUID> own = fixtures.column("SELECT id FROM instances WHERE node_id = ? AND deployment_id = ?",
                     UUID.class, node.nodeId(), deployment);
             registry.heartbeat(nodes.findById(node.nodeId()).orElseThrow(), new Heartbeat(own.stream()
-                    .map(id -> new InstanceReport(id, InstanceStatus.READY, null, 0)).toList(), List.of(), 0, 0));
+                    .map(id -> new InstanceReport(id, InstanceStatus.READY, null, 0)).toList(), List.of(), 0, 0, List.of(), List.of()));
             placed.addAll(own);
         }
         routes.refresh();

@@ -110,7 +110,7 @@ class NodeApiTest extends FleetTestBase {
         HttpResponse<String> response = send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
                 List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0),
                         new InstanceReport(UUID.randomUUID(), InstanceStatus.READY, null, 0)),
-                List.of(), 12.5, 1_000_000)));
+                List.of(), 12.5, 1_000_000, List.of(), List.of())));
 
         assertThat(response.statusCode()).isEqualTo(200);
         HeartbeatAck ack = fromJson(response.body(), HeartbeatAck.class);
@@ -125,7 +125,7 @@ class NodeApiTest extends FleetTestBase {
                 .isEmpty();
 
         send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
-                List.of(new InstanceReport(instance, InstanceStatus.FAILED, "out of memory", 0)), List.of(), 0, 0)));
+                List.of(new InstanceReport(instance, InstanceStatus.FAILED, "out of memory", 0)), List.of(), 0, 0, List.of(), List.of())));
         assertThat(fixtures.single("SELECT error FROM instances WHERE id = ?", String.class, instance))
                 .isEqualTo("out of memory");
         assertThat(fixtures.single("SELECT attempts FROM instances WHERE id = ?", Integer.class, instance))
@@ -140,7 +140,7 @@ class NodeApiTest extends FleetTestBase {
         reconciler.runOnce();
         UUID instance = fixtures.single("SELECT id FROM instances WHERE deployment_id = ?", UUID.class, deployment);
         send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
-                List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0)), List.of(), 0, 0)));
+                List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0)), List.of(), 0, 0, List.of(), List.of())));
 
         // The node restarted with its saved credentials and has not loaded anything yet.
         send(heartbeat(node.nodeId(), node.nodeSecret(), emptyHeartbeat()));
@@ -224,7 +224,7 @@ class NodeApiTest extends FleetTestBase {
     }
 
     static Heartbeat emptyHeartbeat() {
-        return new Heartbeat(List.of(), List.of(), 0, 0);
+        return new Heartbeat(List.of(), List.of(), 0, 0, List.of(), List.of());
     }
 
     NodeCredentials registerOk(NodeRegistration registration) {

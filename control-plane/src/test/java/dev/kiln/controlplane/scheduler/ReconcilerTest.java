@@ -165,7 +165,7 @@ class ReconcilerTest extends FleetTestBase {
 
     private void report(NodeCredentials node, UUID instance, InstanceStatus status) {
         registry.heartbeat(nodes.findById(node.nodeId()).orElseThrow(),
-                new Heartbeat(List.of(new InstanceReport(instance, status, null, 0)), null, 0, 0));
+                new Heartbeat(List.of(new InstanceReport(instance, status, null, 0)), null, 0, 0, List.of(), List.of()));
     }
 
     private UUID cpuDeployment(int instances) {

@@ -164,7 +164,8 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
         if (current == null || !running) {
             return;
         }
-        Heartbeat beat = new Heartbeat(instances.reports(), gpus.gpus(), metrics.cpuPercent(), metrics.memoryBytes());
+        Heartbeat beat = new Heartbeat(instances.reports(), gpus.gpus(), metrics.cpuPercent(), metrics.memoryBytes(),
+                List.of(), List.of());
         try {
             client.heartbeat(current, beat);
         } catch (ControlPlaneException e) {
