@@ -15,6 +15,10 @@ public final class InternalPaths {
     public static final String NODE_PREDICT = "/internal/v1/instances/{instanceId}/predict";
     /** On the node: instance info (descriptor as loaded), bearer gateway token. */
     public static final String NODE_INSTANCE = "/internal/v1/instances/{instanceId}";
+    /** On the node: Open Inference Protocol v2 infer (JSON tensors in and out), bearer gateway token. */
+    public static final String NODE_INFER = "/internal/v1/instances/{instanceId}/infer";
+    /** On the node: Open Inference Protocol v2 model metadata (inputs, outputs), bearer gateway token. */
+    public static final String NODE_METADATA = "/internal/v1/instances/{instanceId}/metadata";
 
     public static final String JOIN_TOKEN_HEADER = "X-Kiln-Join-Token";
     public static final String PREDICT_ID_HEADER = "X-Predict-Id";

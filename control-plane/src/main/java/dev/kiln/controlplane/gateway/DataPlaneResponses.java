@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.gateway;
 
+import dev.kiln.controlplane.stats.GatewayObservations;
 import dev.kiln.protocol.ErrorBody;
 import dev.kiln.protocol.InternalPaths;
 import io.micronaut.http.HttpHeaders;
@@ -26,6 +27,8 @@ final class DataPlaneResponses {
         return HttpResponse.<ErrorBody>status(HttpStatus.valueOf(status))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header(InternalPaths.PREDICT_ID_HEADER, predictId)
+                // Counted in the deployment's stats as refused, except 502/504: a node had the request and counts it.
+                .attribute(GatewayObservations.REFUSED_ATTRIBUTE, status != 502 && status != 504)
                 .body(ErrorBody.of(status, message, detail, predictId));
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.gateway;
 
+import dev.kiln.controlplane.stats.GatewayObservations;
 import dev.kiln.protocol.ErrorBody;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -125,6 +126,6 @@ class KServeV1 {
             detail.add(new ErrorBody.Detail(List.of("body", "instances", at), error.message(), "value_error"));
         }
         return DataPlaneResponses.error(node.status(), "Instance " + index + ": " + error.message(), detail,
-                predictId);
+                predictId).attribute(GatewayObservations.REFUSED_ATTRIBUTE, false); // the node counted it
     }
 }

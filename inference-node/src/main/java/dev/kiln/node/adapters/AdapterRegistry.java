@@ -9,8 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** The output adapters this node has, by descriptor name; a descriptor naming another fails its instance at load. */
+/**
+ * The output adapters this node has, by descriptor name, and {@link RawOutputs}; a descriptor naming another fails
+ * its instance at load.
+ */
 @Singleton
 public final class AdapterRegistry implements DescriptorValidator {
     private final Map<String, OutputAdapter> adapters;
@@ -28,9 +32,10 @@ public final class AdapterRegistry implements DescriptorValidator {
         if (descriptor == null || descriptor.input() == null) {
             return Optional.of("The assignment has no model descriptor.");
         }
-        if (!adapters.containsKey(descriptor.outputAdapter())) {
+        if (!adapters.containsKey(descriptor.outputAdapter()) && !RawOutputs.NAME.equals(descriptor.outputAdapter())) {
             return Optional.of("Output adapter '" + descriptor.outputAdapter() + "' is not supported by this node yet; "
-                    + "it serves " + adapters.keySet().stream().sorted().toList() + ".");
+                    + "it serves " + Stream.concat(adapters.keySet().stream(), Stream.of(RawOutputs.NAME))
+                    .sorted().toList() + ".");
         }
         String layout = descriptor.input().layout();
         if (layout == null || !List.of("NCHW", "NHWC", "CHW", "HWC").contains(layout.toUpperCase(java.util.Locale.ROOT))) {

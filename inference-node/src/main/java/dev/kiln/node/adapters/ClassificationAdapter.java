@@ -2,9 +2,9 @@ package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.runtime.DescriptorOptions;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -25,7 +25,7 @@ public final class ClassificationAdapter implements OutputAdapter {
     }
 
     @Override
-    public List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor d, Geometry g) throws OrtException {
+    public List<Prediction> decode(ModelOutputs outputs, ModelDescriptor d, Geometry g) throws OrtException {
         OnnxTensor tensor = Outputs.tensor(outputs, d, "output", 0);
         long[] shape = tensor.getInfo().getShape();
         float[] values = Outputs.floats(tensor);

@@ -1,8 +1,8 @@
 package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.util.List;
@@ -12,6 +12,6 @@ public interface OutputAdapter {
     /** The descriptor's {@code outputAdapter} value this adapter serves. */
     String name();
 
-    List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor descriptor, Geometry geometry)
+    List<Prediction> decode(ModelOutputs outputs, ModelDescriptor descriptor, Geometry geometry)
             throws OrtException;
 }

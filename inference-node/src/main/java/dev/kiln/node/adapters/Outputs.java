@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.nio.DoubleBuffer;
@@ -20,7 +20,7 @@ final class Outputs {
     }
 
     /** The output the descriptor names for {@code role}, else one named like the role, else the one at {@code index}. */
-    static OnnxTensor tensor(OrtSession.Result result, ModelDescriptor d, String role, int index) throws OrtException {
+    static OnnxTensor tensor(ModelOutputs result, ModelDescriptor d, String role, int index) throws OrtException {
         Map<String, String> roles = d.outputs() == null ? Map.of() : d.outputs();
         String name = roles.getOrDefault(role, role);
         Optional<OnnxValue> value = result.get(name);

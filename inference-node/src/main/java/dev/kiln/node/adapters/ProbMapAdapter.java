@@ -2,9 +2,9 @@ package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.runtime.DescriptorOptions;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 import org.bytedeco.javacpp.PointerScope;
@@ -12,8 +12,8 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Point2f;
+import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.RotatedRect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -43,7 +43,7 @@ public final class ProbMapAdapter implements OutputAdapter {
     }
 
     @Override
-    public List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor d, Geometry g) throws OrtException {
+    public List<Prediction> decode(ModelOutputs outputs, ModelDescriptor d, Geometry g) throws OrtException {
         OnnxTensor tensor = Outputs.tensor(outputs, d, "output", 0);
         long[] shape = tensor.getInfo().getShape();
         int h = (int) shape[shape.length - 2];

@@ -1,9 +1,9 @@
 package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.runtime.DescriptorOptions;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -25,7 +25,7 @@ public final class TfOdAdapter implements OutputAdapter {
     }
 
     @Override
-    public List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor d, Geometry g) throws OrtException {
+    public List<Prediction> decode(ModelOutputs outputs, ModelDescriptor d, Geometry g) throws OrtException {
         float[] boxes = Outputs.floats(Outputs.tensor(outputs, d, "boxes", 0));
         float[] classes = Outputs.floats(Outputs.tensor(outputs, d, "classes", 1));
         float[] scores = Outputs.floats(Outputs.tensor(outputs, d, "scores", 2));

@@ -2,9 +2,9 @@ package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.runtime.DescriptorOptions;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -27,7 +27,7 @@ public final class TorchvisionAdapter implements OutputAdapter {
     }
 
     @Override
-    public List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor d, Geometry g) throws OrtException {
+    public List<Prediction> decode(ModelOutputs outputs, ModelDescriptor d, Geometry g) throws OrtException {
         float[] boxes = Outputs.floats(Outputs.tensor(outputs, d, "boxes", 0));
         float[] scores = Outputs.floats(Outputs.tensor(outputs, d, "scores", 1));
         long[] labels = Outputs.longs(Outputs.tensor(outputs, d, "labels", 2));
@@ -52,7 +52,7 @@ public final class TorchvisionAdapter implements OutputAdapter {
         return predictions;
     }
 
-    private static boolean hasMasks(OrtSession.Result outputs, ModelDescriptor d) {
+    private static boolean hasMasks(ModelOutputs outputs, ModelDescriptor d) {
         return d.outputs() != null && d.outputs().containsKey("masks") || outputs.get("masks").isPresent();
     }
 

@@ -2,9 +2,9 @@ package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.runtime.DescriptorOptions;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ final class YoloOutputs {
      * @param candidatesFirst YOLOv5's {@code [1,N,5+C]} (true) or YOLOv8's {@code [1,4+C,N]} (false)
      * @param objectness      whether attribute 4 is an objectness score that multiplies the class scores (YOLOv5)
      */
-    static List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor d, Geometry g, boolean candidatesFirst,
+    static List<Prediction> decode(ModelOutputs outputs, ModelDescriptor d, Geometry g, boolean candidatesFirst,
                                    boolean objectness) throws OrtException {
         OnnxTensor tensor = Outputs.tensor(outputs, d, "output", 0);
         long[] shape = tensor.getInfo().getShape();

@@ -1,8 +1,8 @@
 package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.node.imaging.Geometry;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -18,7 +18,7 @@ public final class Yolov8Adapter implements OutputAdapter {
     }
 
     @Override
-    public List<Prediction> decode(OrtSession.Result outputs, ModelDescriptor d, Geometry g) throws OrtException {
+    public List<Prediction> decode(ModelOutputs outputs, ModelDescriptor d, Geometry g) throws OrtException {
         return YoloOutputs.decode(outputs, d, g, false, false);
     }
 }

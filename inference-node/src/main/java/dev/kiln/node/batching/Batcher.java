@@ -9,6 +9,7 @@ import dev.kiln.node.runtime.InferenceCancelledException;
 import dev.kiln.node.runtime.InferenceFailedException;
 import dev.kiln.node.runtime.InferenceOutcome;
 import dev.kiln.node.runtime.InputTensor;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.node.runtime.OutputReader;
 import dev.kiln.node.runtime.RunControl;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +37,9 @@ import java.util.function.Supplier;
  * one task on the inference pool takes the oldest request and up to {@code maxBatchSize - 1} more of the same input
  * shape (taken when the task starts, so requests that arrived while the threads were busy join it), stacks them,
  * runs the model once and gives each request its own rows. Requests of different shapes are never stacked.
+ * <p>
+ * A request waits for company only while other admitted requests are still on their way (being read and decoded):
+ * when every admitted request is already here, waiting could not grow the batch and would only add latency.
  */
 public final class Batcher {
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
@@ -45,12 +50,19 @@ public final class Batcher {
     private final Supplier<Optional<OrtSession>> sessions;
     private final DirectBufferPool buffers;
     private final BatchSizes sizes;
+    private final IntSupplier admitted;
     private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+    /** Requests submitted here and not yet answered: queued or in a running batch. */
+    private int held;
     private boolean taskQueued;
     private ScheduledFuture<?> wakeUp;
 
+    /**
+     * @param admitted the instance's requests from admission to answer: those not submitted here yet are on their way
+     */
     public Batcher(BatchPolicy policy, OrtEnvironment env, Executor pool, ScheduledExecutorService timer,
-                   Supplier<Optional<OrtSession>> sessions, DirectBufferPool buffers, BatchSizes sizes) {
+                   Supplier<Optional<OrtSession>> sessions, DirectBufferPool buffers, BatchSizes sizes,
+                   IntSupplier admitted) {
         this.policy = policy;
         this.env = env;
         this.pool = pool;
@@ -58,6 +70,7 @@ public final class Batcher {
         this.sessions = sessions;
         this.buffers = buffers;
         this.sizes = sizes;
+        this.admitted = admitted;
     }
 
     /** Whether the model's outputs can be split per request, which batching needs. */
@@ -83,9 +96,11 @@ public final class Batcher {
         Pending<T> request = new Pending<>(input, control, reader, new CompletableFuture<>(), System.nanoTime(),
                 key(input));
         synchronized (this) {
+            held++;
             queue.addLast(request);
             schedule();
         }
+        request.result().whenComplete((r, e) -> answered());
         return request.result();
     }
 
@@ -96,7 +111,8 @@ public final class Batcher {
         }
         long waitNanos = queue.peekFirst().submitted() + TimeUnit.MILLISECONDS.toNanos(policy.maxQueueDelayMs())
                 - System.nanoTime();
-        if (waitNanos <= 0 || fullBatchWaiting()) {
+        boolean nothingOnItsWay = admitted.getAsInt() <= held;
+        if (waitNanos <= 0 || nothingOnItsWay || fullBatchWaiting()) {
             taskQueued = true;
             try {
                 pool.execute(this::runNext);
@@ -117,6 +133,10 @@ public final class Batcher {
                 queue.clear();
             }
         }
+    }
+
+    private synchronized void answered() {
+        held--;
     }
 
     private synchronized void wake() {
@@ -168,14 +188,14 @@ public final class Batcher {
         int size = batch.size();
         List<InputTensor> inputs = batch.stream().<InputTensor>map(Pending::input).toList();
         ByteBuffer stacked = size == 1 ? inputs.getFirst().buffer() : Tensors.stack(inputs, buffers);
-        List<OrtSession.Result> rows = List.of();
+        List<ModelOutputs> rows = List.of();
         long ran;
         sizes.record(size);
         try (OnnxTensor tensor = Tensors.tensor(env, inputs.getFirst(), stacked, size);
              OrtSession.Result outputs = session.get().run(Map.of(inputs.getFirst().name(), tensor))) {
             ran = System.nanoTime();
             if (size == 1) {
-                batch.getFirst().finish(outputs, started, ran);
+                batch.getFirst().finish(ModelOutputs.of(outputs), started, ran);
                 return;
             }
             rows = Tensors.split(env, outputs, size);
@@ -197,7 +217,7 @@ public final class Batcher {
             }
         }
         for (int i = 0; i < size; i++) {
-            try (OrtSession.Result row = rows.get(i)) {
+            try (ModelOutputs row = rows.get(i)) {
                 batch.get(i).finish(row, started, ran);
             }
         }
@@ -219,7 +239,7 @@ public final class Batcher {
                               CompletableFuture<InferenceOutcome<T>> result, long submitted, List<Long> key) {
 
         /** Reads this request's outputs and completes it; a reader's failure fails this request only. */
-        void finish(OrtSession.Result outputs, long started, long ran) {
+        void finish(ModelOutputs outputs, long started, long ran) {
             try {
                 T value = reader.read(outputs);
                 result.complete(new InferenceOutcome<>(value, ms(started - submitted), ms(ran - started),

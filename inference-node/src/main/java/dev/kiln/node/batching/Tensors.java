@@ -1,6 +1,5 @@
 package dev.kiln.node.batching;
 
-import ai.onnxruntime.KilnResults;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -11,10 +10,12 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.kiln.node.runtime.DirectBufferPool;
 import dev.kiln.node.runtime.InputTensor;
+import dev.kiln.node.runtime.ModelOutputs;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -62,11 +63,11 @@ final class Tensors {
      * One result per row of a batched run's outputs, each output's row {@code i} with shape {@code [1,...]}; each is
      * the caller's to close. Fails when an output's first dimension is not the batch size.
      */
-    static List<OrtSession.Result> split(OrtEnvironment env, OrtSession.Result outputs, int batch) throws OrtException {
+    static List<ModelOutputs> split(OrtEnvironment env, OrtSession.Result outputs, int batch) throws OrtException {
         int n = outputs.size();
         String[] names = new String[n];
         OnnxValue[][] rows = new OnnxValue[batch][n];
-        List<OrtSession.Result> results = new ArrayList<>(batch);
+        List<ModelOutputs> results = new ArrayList<>(batch);
         try {
             int k = 0;
             for (Map.Entry<String, OnnxValue> entry : outputs) {
@@ -92,7 +93,7 @@ final class Tensors {
                 k++;
             }
             for (int i = 0; i < batch; i++) {
-                results.add(KilnResults.owning(names, rows[i]));
+                results.add(ModelOutputs.owning(Arrays.asList(names), Arrays.asList(rows[i])));
             }
             return results;
         } catch (OrtException | RuntimeException e) {

@@ -21,6 +21,9 @@ public final class ImageDecoder {
         this.config = config;
         // Load OpenCV's natives now, not inside the first request.
         Loader.load(opencv_imgcodecs.class);
+        // Requests are decoded and resized side by side, one per thread; OpenCV's own worker threads would only
+        // compete with them and with the models for the same cores.
+        opencv_core.setNumThreads(1);
     }
 
     /**

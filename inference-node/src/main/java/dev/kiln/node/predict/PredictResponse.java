@@ -2,17 +2,22 @@ package dev.kiln.node.predict;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kiln.node.adapters.Prediction;
+import dev.kiln.node.adapters.RawTensor;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The 200 body of DESIGN §4.1; empty predictions and routines are written as [] and {}, not left out. */
+/**
+ * The 200 body of DESIGN §4.1; empty predictions and routines are written as [] and {}, not left out.
+ *
+ * @param predictions {@link Prediction}s, or for output adapter raw the output tensors ({@link RawTensor})
+ */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record PredictResponse(String predictId, UUID deploymentId, Model model, Image image,
-                              List<Prediction> predictions, Map<String, Object> routines, Timing timing) {
+                              List<?> predictions, Map<String, Object> routines, Timing timing) {
 
     @Serdeable
     public record Model(String name, String versionTag, String task) {

@@ -1,10 +1,14 @@
 package dev.kiln.node.predict;
 
+import ai.onnxruntime.OrtException;
 import dev.kiln.node.adapters.AdapterRegistry;
 import dev.kiln.node.adapters.OutputAdapter;
 import dev.kiln.node.adapters.Prediction;
+import dev.kiln.node.adapters.RawOutputs;
+import dev.kiln.node.adapters.RawTensor;
 import dev.kiln.node.imaging.Base64Image;
 import dev.kiln.node.imaging.DecodedImage;
+import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.imaging.ImageDecoder;
 import dev.kiln.node.imaging.ImageFetcher;
 import dev.kiln.node.imaging.ImagingConfig;
@@ -15,6 +19,7 @@ import dev.kiln.node.runtime.Admission;
 import dev.kiln.node.runtime.InferenceCancelledException;
 import dev.kiln.node.runtime.InferenceOutcome;
 import dev.kiln.node.runtime.InstanceManager;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.node.runtime.RunControl;
 import dev.kiln.node.runtime.ServingInstance;
 import dev.kiln.protocol.Assignment;
@@ -132,16 +137,37 @@ public final class PredictService {
     private Prepared prepare(ServingInstance instance, byte[] body, long arrived) {
         long started = System.nanoTime();
         PredictRequest request = parser.parse(body);
-        Routines routines = Routines.parse(request.routines(), settings(instance.assignment()));
         ModelDescriptor descriptor = instance.assignment().descriptor();
-        OutputAdapter adapter = adapters.find(descriptor.outputAdapter()).orElseThrow();
+        Reader reader = reader(descriptor, request, settings(instance.assignment()));
         Map<String, Object> options = Preprocessor.withMaxSide(descriptor.options(), imaging.dynamicMaxSide());
         try (DecodedImage image = image(request, descriptor.input(), options)) {
             PreparedInput input = Preprocessor.prepare(image, descriptor.input(), options, instance.buffers());
             long done = System.nanoTime();
-            return new Prepared(input, routines, adapter, image.width(), image.height(), ms(started - arrived),
+            return new Prepared(input, reader, image.width(), image.height(), ms(started - arrived),
                     ms(done - started));
         }
+    }
+
+    /**
+     * How the outputs become the answer: the descriptor's adapter then the request's routines, or for {@code raw}
+     * the output tensors themselves, which no routine can work on.
+     */
+    private Reader reader(ModelDescriptor descriptor, PredictRequest request, ServingSettings settings) {
+        if (RawOutputs.NAME.equals(descriptor.outputAdapter())) {
+            if (!request.routines().isEmpty()) {
+                throw PredictException.badRequest("Routines work on predictions, and this model's output adapter "
+                        + "is raw: its outputs are returned as they are.", List.of("body", "routines"),
+                        "value_error.routine");
+            }
+            return (outputs, geometry) -> new Post(RawOutputs.read(outputs, descriptor), Routines.newResults());
+        }
+        Routines routines = Routines.parse(request.routines(), settings);
+        OutputAdapter adapter = adapters.find(descriptor.outputAdapter()).orElseThrow();
+        return (outputs, geometry) -> {
+            Map<String, Object> results = Routines.newResults();
+            List<Prediction> predictions = adapter.decode(outputs, descriptor, geometry);
+            return new Post(numbered(routines.apply(predictions, results)), results);
+        };
     }
 
     private DecodedImage image(PredictRequest request, InputSpec spec, Map<String, Object> options) {
@@ -161,12 +187,8 @@ public final class PredictService {
             prepared.input().close();
             return CompletableFuture.failedFuture(new InferenceCancelledException());
         }
-        ModelDescriptor descriptor = instance.assignment().descriptor();
-        return instance.infer(prepared.input().tensor(), control, outputs -> {
-                    Map<String, Object> results = Routines.newResults();
-                    List<Prediction> raw = prepared.adapter().decode(outputs, descriptor, prepared.input().geometry());
-                    return new Post(numbered(prepared.routines().apply(raw, results)), results);
-                })
+        return instance.infer(prepared.input().tensor(), control,
+                        outputs -> prepared.reader().read(outputs, prepared.input().geometry()))
                 .whenComplete((outcome, e) -> prepared.input().close())
                 .thenApply(outcome -> new Done(prepared, outcome));
     }
@@ -204,11 +226,18 @@ public final class PredictService {
         requestThreads.shutdownNow();
     }
 
-    private record Prepared(PreparedInput input, Routines routines, OutputAdapter adapter, int width, int height,
-                            double waitedMs, double preprocessMs) {
+    private record Prepared(PreparedInput input, Reader reader, int width, int height, double waitedMs,
+                            double preprocessMs) {
     }
 
-    private record Post(List<Prediction> predictions, Map<String, Object> routineResults) {
+    /** Runs on the inference thread while the outputs are alive. */
+    @FunctionalInterface
+    private interface Reader {
+        Post read(ModelOutputs outputs, Geometry geometry) throws OrtException;
+    }
+
+    /** @param predictions {@link Prediction}s, or {@link RawTensor}s for output adapter raw */
+    private record Post(List<?> predictions, Map<String, Object> routineResults) {
     }
 
     private record Done(Prepared prepared, InferenceOutcome<Post> outcome) {

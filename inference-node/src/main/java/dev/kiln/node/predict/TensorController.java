@@ -1,6 +1,7 @@
 package dev.kiln.node.predict;
 
 import dev.kiln.protocol.ErrorBody;
+import dev.kiln.protocol.InternalPaths;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -20,11 +21,6 @@ import java.util.function.Supplier;
 /** The gateway's Open Inference Protocol v2 calls: raw tensors in and out, and the model's tensor signature. */
 @Controller
 final class TensorController {
-    /** Raw-tensor inference on one instance: bearer gateway token, v2 infer body, v2 infer response. */
-    static final String NODE_INFER = "/internal/v1/instances/{instanceId}/infer";
-    /** The instance's v2 model metadata (name, versions, platform, inputs, outputs). */
-    static final String NODE_METADATA = "/internal/v1/instances/{instanceId}/metadata";
-
     private final TensorService service;
     private final PredictService predictions;
     private final GatewayAuth auth;
@@ -35,13 +31,13 @@ final class TensorController {
         this.auth = auth;
     }
 
-    @Get(uri = NODE_METADATA, produces = MediaType.APPLICATION_JSON)
+    @Get(uri = InternalPaths.NODE_METADATA, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<HttpResponse<?>> metadata(@PathVariable String instanceId, HttpRequest<?> request,
                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return answer(request, authorization, 0, () -> service.metadata(instanceId));
     }
 
-    @Post(uri = NODE_INFER, consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Post(uri = InternalPaths.NODE_INFER, consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<HttpResponse<?>> infer(@PathVariable String instanceId, HttpRequest<?> request,
                                              @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                              @Nullable @Body byte[] body) {

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.kiln.node.adapters.RawOutputs;
 import dev.kiln.node.runtime.Admission;
 import dev.kiln.node.runtime.InferenceFailedException;
 import dev.kiln.node.runtime.ServingInstance;
@@ -165,62 +166,8 @@ final class TensorService {
             throw new InferenceFailedException("output '" + name + "' is not a tensor", null);
         }
         TensorInfo info = tensor.getInfo();
-        List<Long> shape = Arrays.stream(info.getShape()).boxed().toList();
-        List<?> data = switch (info.type) {
-            case FLOAT, FLOAT16, BFLOAT16 -> {
-                FloatBuffer b = tensor.getFloatBuffer();
-                List<Float> out = new ArrayList<>(b.remaining());
-                while (b.hasRemaining()) {
-                    out.add(b.get());
-                }
-                yield out;
-            }
-            case DOUBLE -> Arrays.stream(toArray(tensor.getDoubleBuffer())).boxed().toList();
-            case INT64 -> Arrays.stream(toArray(tensor.getLongBuffer())).boxed().toList();
-            case INT32 -> Arrays.stream(toArray(tensor.getIntBuffer())).boxed().toList();
-            case INT16 -> {
-                ShortBuffer b = tensor.getShortBuffer();
-                List<Short> out = new ArrayList<>(b.remaining());
-                while (b.hasRemaining()) {
-                    out.add(b.get());
-                }
-                yield out;
-            }
-            case UINT8, INT8, BOOL -> {
-                ByteBuffer b = tensor.getByteBuffer();
-                List<Object> out = new ArrayList<>(b.remaining());
-                while (b.hasRemaining()) {
-                    byte x = b.get();
-                    out.add(switch (info.type) {
-                        case UINT8 -> x & 0xFF;
-                        case BOOL -> x != 0;
-                        default -> (int) x;
-                    });
-                }
-                yield out;
-            }
-            default -> throw new InferenceFailedException("output '" + name + "' has element type " + info.type
-                    + ", which cannot be returned as JSON", null);
-        };
-        return new V2Bodies.OutputTensor(name, TensorType.nameOf(info.type), shape, data);
-    }
-
-    private static double[] toArray(DoubleBuffer b) {
-        double[] a = new double[b.remaining()];
-        b.get(a);
-        return a;
-    }
-
-    private static long[] toArray(LongBuffer b) {
-        long[] a = new long[b.remaining()];
-        b.get(a);
-        return a;
-    }
-
-    private static int[] toArray(IntBuffer b) {
-        int[] a = new int[b.remaining()];
-        b.get(a);
-        return a;
+        return new V2Bodies.OutputTensor(name, TensorType.nameOf(info.type),
+                Arrays.stream(info.getShape()).boxed().toList(), RawOutputs.values(name, tensor));
     }
 
     private static List<V2Bodies.TensorMetadata> describe(Map<String, NodeInfo> nodes) {

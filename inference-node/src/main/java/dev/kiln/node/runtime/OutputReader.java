@@ -1,10 +1,9 @@
 package dev.kiln.node.runtime;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 
 /** Turns a run's outputs into a result on the inference thread, while the outputs are still alive. */
 @FunctionalInterface
 public interface OutputReader<T> {
-    T read(OrtSession.Result outputs) throws OrtException;
+    T read(ModelOutputs outputs) throws OrtException;
 }

@@ -214,7 +214,7 @@ public final class ServingInstance {
             try (OrtSession.Result outputs = session.run(Map.of(input.name(), tensor), options)) {
                 control.detach();
                 long ran = System.nanoTime();
-                T value = reader.read(outputs);
+                T value = reader.read(ModelOutputs.of(outputs));
                 outcome = new InferenceOutcome<>(value, ms(started - submitted), ms(ran - started),
                         ms(System.nanoTime() - ran));
             }
@@ -246,7 +246,8 @@ public final class ServingInstance {
         BatchPolicy policy = BatchPolicy.of(settings(assignment));
         boolean dynamicBatch = assignment.descriptor().input().dynamicBatch();
         if (policy.batches() && dynamicBatch && !opened.isEmpty() && Batcher.canBatch(opened.getFirst())) {
-            batcher = new Batcher(policy, env, pool, timer, this::nextSession, buffers, batchSizes);
+            batcher = new Batcher(policy, env, pool, timer, this::nextSession, buffers, batchSizes,
+                    outstanding::get);
         }
         status = InstanceStatus.READY;
         settled.complete(this);

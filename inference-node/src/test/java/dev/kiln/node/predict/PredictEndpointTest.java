@@ -330,7 +330,8 @@ class PredictEndpointTest {
     @SuppressWarnings("unchecked")
     void healthReflectsLoadedInstances() throws Exception {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + server.getPort() + "/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                + server.getApplicationContext().getRequiredProperty("endpoints.all.port", Integer.class)
+                + "/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Object> body = body(response);
         assertThat(body).containsEntry("status", "UP");

@@ -111,6 +111,7 @@ class BatchingTest {
         assertThat(batched.batching()).isTrue();
         List<PreparedInput> inputs = new ArrayList<>();
         List<CompletableFuture<InferenceOutcome<List<Prediction>>>> results = new ArrayList<>();
+        List<Admission> admitted = admit(batched, 4);
         try {
             for (long seed = 1; seed <= 4; seed++) {
                 inputs.add(prepare(batched, seed));
@@ -121,6 +122,7 @@ class BatchingTest {
             }
         } finally {
             inputs.forEach(PreparedInput::close);
+            admitted.forEach(Admission::close);
         }
         assertThat(batched.batchSizes().snapshot()).isEqualTo(Map.of(4, 1L));
         assertThat(single.batchSizes().snapshot()).isEqualTo(Map.of(1, 4L));
@@ -131,13 +133,17 @@ class BatchingTest {
         ServingInstance batched = load(SampleModels.MOBILENET, batching(4, 60_000));
         int clients = 16;
         CountDownLatch go = new CountDownLatch(1);
+        List<Admission> admitted = admit(batched, clients);
         try (ExecutorService submitters = Executors.newFixedThreadPool(clients)) {
             List<Future<List<Prediction>>> answers = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 long seed = i;
+                Admission admission = admitted.get(i);
                 answers.add(submitters.submit(() -> {
                     go.await();
-                    return classifyNow(batched, seed);
+                    try (admission) {
+                        return classifyNow(batched, seed);
+                    }
                 }));
             }
             go.countDown();
@@ -152,8 +158,30 @@ class BatchingTest {
     @Test
     void theQueueDelayEndsTheWaitForABatchThatNeverFills() throws Exception {
         ServingInstance batched = load(SampleModels.MOBILENET, batching(8, 20));
+        // A second admitted request that never arrives: the first waits for it only as long as the delay.
+        List<Admission> admitted = admit(batched, 2);
         assertThat(classifyNow(batched, 7)).hasSize(5);
+        admitted.forEach(Admission::close);
         assertThat(batched.batchSizes().snapshot()).isEqualTo(Map.of(1, 1L));
+    }
+
+    @Test
+    void aRequestWithNoOtherOnItsWayRunsWithoutWaitingForTheDelay() throws Exception {
+        // Were the delay waited for, the answer would not come within the test's 60 s.
+        ServingInstance batched = load(SampleModels.MOBILENET, batching(8, 600_000));
+        try (Admission ignored = batched.tryAdmit().orElseThrow()) {
+            assertThat(classifyNow(batched, 7)).hasSize(5);
+        }
+        assertThat(batched.batchSizes().snapshot()).isEqualTo(Map.of(1, 1L));
+    }
+
+    /** Admissions of requests on their way to the instance, as the predict path takes them before decoding. */
+    private static List<Admission> admit(ServingInstance instance, int count) {
+        List<Admission> admitted = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            admitted.add(instance.tryAdmit().orElseThrow());
+        }
+        return admitted;
     }
 
     @Test

@@ -11,10 +11,11 @@ import dev.kiln.node.imaging.ImagingConfig;
 import dev.kiln.node.imaging.PreparedInput;
 import dev.kiln.node.imaging.Preprocessor;
 import dev.kiln.node.runtime.DirectBufferPool;
-import dev.kiln.onnx.Ort;
+import dev.kiln.node.runtime.ModelOutputs;
 import dev.kiln.node.runtime.RuntimeConfig;
 import dev.kiln.onnx.DescriptorOverrides;
 import dev.kiln.onnx.ModelInspector;
+import dev.kiln.onnx.Ort;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class ModelRunner implements AutoCloseable {
              OnnxTensor tensor = OnnxTensor.createTensor(env, input.tensor().buffer().asFloatBuffer(),
                      input.tensor().shape());
              OrtSession.Result outputs = session.run(Map.of(input.tensor().name(), tensor))) {
-            List<Prediction> predictions = adapter.decode(outputs, descriptor, input.geometry());
+            List<Prediction> predictions = adapter.decode(ModelOutputs.of(outputs), descriptor, input.geometry());
             float[] rawBoxes = outputs.get("boxes").isPresent()
                     ? ((OnnxTensor) outputs.get("boxes").get()).getFloatBuffer().array() : new float[0];
             return new Result(predictions, input.tensor().shape(), rawBoxes);
