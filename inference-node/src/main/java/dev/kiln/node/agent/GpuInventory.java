@@ -2,6 +2,7 @@ package dev.kiln.node.agent;
 
 import dev.kiln.onnx.GpuProbe;
 import dev.kiln.protocol.GpuInfo;
+import dev.kiln.protocol.GpuUsage;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +35,36 @@ public final class GpuInventory {
         return GpuProbe.present() ? query() : List.of();
     }
 
+    /**
+     * Each GPU's utilization and memory in use now, from nvidia-smi; empty without a GPU device, and for configured
+     * GPUs, which the driver knows nothing about.
+     */
+    public List<GpuUsage> usage() {
+        if (config.gpus() != null || !GpuProbe.present()) {
+            return List.of();
+        }
+        return nvidiaSmi("--query-gpu=index,utilization.gpu,memory.used").map(GpuInventory::parseUsage)
+                .orElse(List.of());
+    }
+
+    /** Lines of {@code index, utilization %, memory used MiB}; GPUs the driver gives no figures for are left out. */
+    static List<GpuUsage> parseUsage(String csv) {
+        List<GpuUsage> usage = new ArrayList<>();
+        for (String line : csv.split("\\R")) {
+            String[] f = line.split(",");
+            if (f.length < 3) {
+                continue;
+            }
+            try {
+                usage.add(new GpuUsage(Integer.parseInt(f[0].trim()), Double.parseDouble(f[1].trim()),
+                        Long.parseLong(f[2].trim()) * MIB));
+            } catch (NumberFormatException ignored) {
+                // "[N/A]" or "[Not Supported]" (MIG, some drivers) or not a data line.
+            }
+        }
+        return List.copyOf(usage);
+    }
+
     static List<GpuInfo> configured(List<String> entries) {
         List<GpuInfo> gpus = new ArrayList<>();
         for (String entry : entries) {
@@ -48,21 +80,25 @@ public final class GpuInventory {
     }
 
     private static List<GpuInfo> query() {
+        return nvidiaSmi("--query-gpu=index,name,memory.total,uuid").map(GpuInventory::parse).orElse(List.of());
+    }
+
+    private static Optional<String> nvidiaSmi(String query) {
         try {
-            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=index,name,memory.total,uuid",
-                    "--format=csv,noheader,nounits").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("nvidia-smi", query, "--format=csv,noheader,nounits")
+                    .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 LOG.warn("nvidia-smi failed: {}", out.trim());
-                return List.of();
+                return Optional.empty();
             }
-            return parse(out);
+            return Optional.of(out);
         } catch (IOException e) {
             LOG.warn("A GPU device exists but nvidia-smi could not run: {}", e.getMessage());
-            return List.of();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return Optional.empty();
         }
     }
 

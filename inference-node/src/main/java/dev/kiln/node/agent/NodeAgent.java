@@ -46,6 +46,7 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
     private final ProcessMetrics metrics;
     private final GpuInventory gpus;
     private final ControlPlaneClient client;
+    private final StatsOutbox stats;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("kiln-heartbeat").daemon().factory());
     private volatile boolean running;
@@ -58,13 +59,14 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
     private final java.util.concurrent.atomic.AtomicLong lastFailureLog = new java.util.concurrent.atomic.AtomicLong();
 
     public NodeAgent(NodeConfig config, JsonMapper json, InstanceManager instances, CredentialsHolder credentials,
-                     ProcessMetrics metrics, GpuInventory gpus) {
+                     ProcessMetrics metrics, GpuInventory gpus, StatsOutbox stats) {
         this.config = config;
         this.json = json;
         this.instances = instances;
         this.credentials = credentials;
         this.metrics = metrics;
         this.gpus = gpus;
+        this.stats = stats;
         this.client = new ControlPlaneClient(config, json);
     }
 
@@ -87,6 +89,7 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
         }
         saved.ifPresent(credentials::set);
         running = true;
+        stats.start();
         agentThread = Thread.ofPlatform().name("kiln-agent").daemon().start(this::run);
         LOG.info("Node {} at {} joining {} (home {})", identity.name(), identity.address(), config.controlPlaneUrl(),
                 identity.home());
@@ -164,10 +167,13 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
         if (current == null || !running) {
             return;
         }
+        StatsOutbox.Batch batch = stats.next();
         Heartbeat beat = new Heartbeat(instances.reports(), gpus.gpus(), metrics.cpuPercent(), metrics.memoryBytes(),
-                List.of(), List.of());
+                batch.windows(), batch.samples());
         try {
             client.heartbeat(current, beat);
+            // Only an acknowledged heartbeat delivered its stats; anything else sends them again next time.
+            stats.delivered(batch);
         } catch (ControlPlaneException e) {
             if (e.unauthorized()) {
                 reRegister(current);

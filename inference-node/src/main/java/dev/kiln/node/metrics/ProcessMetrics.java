@@ -28,6 +28,11 @@ public final class ProcessMetrics {
         return load < 0 ? 0 : Math.round(load * 1000) / 10.0;
     }
 
+    /** CPU time this process has used so far, all threads; differences over a window give its CPU share. */
+    public long cpuTimeNanos() {
+        return Math.max(0, os.getProcessCpuTime());
+    }
+
     /** Resident memory (native included: sessions live outside the heap), from /proc where there is one. */
     public long memoryBytes() {
         try {

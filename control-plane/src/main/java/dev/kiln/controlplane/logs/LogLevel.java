@@ -1,0 +1,6 @@
+package dev.kiln.controlplane.logs;
+
+/** Severity of a deployment log line. */
+public enum LogLevel {
+    INFO, WARN, ERROR
+}
