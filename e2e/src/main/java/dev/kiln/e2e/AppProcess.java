@@ -81,6 +81,23 @@ public final class AppProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not healthy at " + url + " within " + timeout + ":\n" + logTail());
     }
 
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as {@code kill -9}: the process gets no chance to clean up. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);

@@ -2,27 +2,39 @@ package dev.kiln.e2e;
 
 import dev.kiln.db.EmbeddedDatabase;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A whole Kiln on loopback: embedded Postgres, one control plane and some nodes, each node its own process. */
+/**
+ * A whole Kiln on loopback: embedded Postgres, one control plane (and optionally a second replica on the same
+ * database) and some nodes, each its own process. Fault tests stop and restart any of them.
+ */
 public final class Stack implements AutoCloseable {
     public static final String ADMIN_EMAIL = "admin@kiln.local";
     public static final String ADMIN_PASSWORD = "e2e-admin-password";
-    private static final String JOIN_TOKEN = "e2e-join-token-0123456789abcdef";
+    /** Public for the scale benchmark's simulated nodes, which join like real ones. */
+    public static final String JOIN_TOKEN = "e2e-join-token-0123456789abcdef";
     private static final String JWT_SECRET = "e2e-jwt-secret-0123456789abcdef0123456789abcdef";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
-    public final EmbeddedDatabase db;
+    /** Replaced by {@link #startDatabase()}; same data directory, port and URL. */
+    public volatile EmbeddedDatabase db;
+    private final Path dbData;
+    private final int dbPort;
     private final int port;
+    private final int replicaPort;
     private final Path root;
     private final Path home;
     private final List<String> jvmOptions;
     private AppProcess controlPlane;
+    private AppProcess replica;
     private final List<AppProcess> nodes = new ArrayList<>();
 
     /**
@@ -34,15 +46,60 @@ public final class Stack implements AutoCloseable {
         this.root = root;
         this.home = home;
         this.jvmOptions = List.copyOf(jvmOptions);
-        this.db = EmbeddedDatabase.startTemporary();
+        // A data directory and port of its own rather than a temporary server, so Postgres can be restarted.
+        this.dbData = home.resolve("postgres");
+        this.dbPort = AppProcess.freePort();
+        this.db = EmbeddedDatabase.start(dbData, dbPort);
         this.port = AppProcess.freePort();
+        this.replicaPort = AppProcess.freePort();
     }
 
     public String url() {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The second control-plane replica's base URL (gateway and API), once {@link #startReplica()} ran. */
+    public String replicaUrl() {
+        return "http://127.0.0.1:" + replicaPort;
+    }
+
     public Stack startControlPlane() {
+        controlPlane = controlPlane("control-plane", port);
+        return this;
+    }
+
+    /** A second control-plane replica on the same Postgres; nodes keep talking to the first one ({@link #url()}). */
+    public Stack startReplica() {
+        replica = controlPlane("control-plane-replica", replicaPort);
+        return this;
+    }
+
+    /** The first control plane's process id (the scale benchmark reads its CPU time). */
+    public long controlPlanePid() {
+        return controlPlane.pid();
+    }
+
+    public void stopReplica() {
+        replica.close();
+    }
+
+    /** Stops Postgres (a clean shutdown); the apps keep running without it. */
+    public void stopDatabase() {
+        db.close();
+    }
+
+    /** Starts Postgres again on the same data directory and port. */
+    public void startDatabase() {
+        db = EmbeddedDatabase.start(dbData, dbPort);
+    }
+
+    /** {@code kill -9} of the named node: no shutdown hook, no goodbye to the control plane. */
+    public void killNode(String name) {
+        nodes.stream().filter(node -> node.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name)).kill();
+    }
+
+    private AppProcess controlPlane(String name, int port) {
         Map<String, String> env = new HashMap<>();
         env.put("KILN_PORT", String.valueOf(port));
         env.put("KILN_BIND", "127.0.0.1");
@@ -54,10 +111,12 @@ public final class Stack implements AutoCloseable {
         env.put("KILN_ADMIN_EMAIL", ADMIN_EMAIL);
         env.put("KILN_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("KILN_ORT_CACHE", ortCache().toString());
-        env.put("KILN_DATA_DIR", home.resolve("control-plane").toString());
-        controlPlane = app("control-plane", "control-plane", "dev.kiln.controlplane.Application", env)
-                .awaitHealthy(url() + "/health", START_TIMEOUT);
-        return this;
+        env.put("KILN_DATA_DIR", home.resolve(name).toString());
+        // Health lives on the management port (never the default 8090: replicas and ./kiln may run beside).
+        int managementPort = AppProcess.freePort();
+        env.put("KILN_MANAGEMENT_PORT", String.valueOf(managementPort));
+        return app(name, "control-plane", "dev.kiln.controlplane.Application", env)
+                .awaitHealthy("http://127.0.0.1:" + managementPort + "/health", START_TIMEOUT);
     }
 
     public void stopControlPlane() {
@@ -86,8 +145,10 @@ public final class Stack implements AutoCloseable {
         if (allowPrivateUrls) {
             env.put("KILN_NODE_IMAGES_ALLOW_PRIVATE_URLS", "true");
         }
+        int managementPort = AppProcess.freePort(); // never the default 9081: nodes run side by side
+        env.put("KILN_NODE_MANAGEMENT_PORT", String.valueOf(managementPort));
         nodes.add(app(name, "inference-node", "dev.kiln.node.Application", env)
-                .awaitHealthy("http://127.0.0.1:" + nodePort + "/health", START_TIMEOUT));
+                .awaitHealthy("http://127.0.0.1:" + managementPort + "/health", START_TIMEOUT));
         return this;
     }
 
@@ -95,6 +156,9 @@ public final class Stack implements AutoCloseable {
         StringBuilder all = new StringBuilder();
         if (controlPlane != null) {
             all.append("--- control plane ---\n").append(controlPlane.logTail()).append('\n');
+        }
+        if (replica != null) {
+            all.append("--- control-plane replica ---\n").append(replica.logTail()).append('\n');
         }
         for (int i = 0; i < nodes.size(); i++) {
             all.append("--- node ").append(i).append(" ---\n").append(nodes.get(i).logTail()).append('\n');
@@ -117,6 +181,18 @@ public final class Stack implements AutoCloseable {
         if (controlPlane != null) {
             controlPlane.close();
         }
+        if (replica != null) {
+            replica.close();
+        }
         db.close();
+        deleteRecursively(dbData); // what startTemporary() did: a stack's database does not outlive it
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory is harmless.
+        }
     }
 }

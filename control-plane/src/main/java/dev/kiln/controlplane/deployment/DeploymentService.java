@@ -11,7 +11,10 @@ import dev.kiln.controlplane.common.Times;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
 import dev.kiln.controlplane.deployment.Views.DeploymentView;
 import dev.kiln.controlplane.deployment.Views.InstanceView;
+import dev.kiln.controlplane.logs.DeploymentLog;
 import dev.kiln.controlplane.model.Model;
+import dev.kiln.controlplane.node.GpuType;
+import dev.kiln.controlplane.node.GpuTypeCatalog;
 import dev.kiln.controlplane.model.ModelRepository;
 import dev.kiln.controlplane.model.ModelVersion;
 import dev.kiln.controlplane.model.ModelVersionRepository;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Deployment lifecycle on the API side; the scheduler turns the desired state into instances. */
 @Singleton
@@ -44,19 +48,23 @@ class DeploymentService {
     private final ModelRepository models;
     private final ModelVersionRepository versions;
     private final AuditLog audit;
+    private final GpuTypeCatalog gpuTypes;
     private final ApplicationEventPublisher<DeploymentChanged> events;
+    private final DeploymentLog log;
     private final Clock clock;
 
     DeploymentService(Access access, DeploymentRepository deployments, DeploymentReads reads, ModelRepository models,
-                      ModelVersionRepository versions, AuditLog audit,
-                      ApplicationEventPublisher<DeploymentChanged> events, Clock clock) {
+                      ModelVersionRepository versions, AuditLog audit, GpuTypeCatalog gpuTypes,
+                      ApplicationEventPublisher<DeploymentChanged> events, DeploymentLog log, Clock clock) {
         this.access = access;
         this.deployments = deployments;
         this.reads = reads;
         this.models = models;
         this.versions = versions;
         this.audit = audit;
+        this.gpuTypes = gpuTypes;
         this.events = events;
+        this.log = log;
         this.clock = clock;
     }
 
@@ -69,8 +77,8 @@ class DeploymentService {
         }
         Optional<UUID> version = resolveVersion(projectId, request, problems, true);
         problems.throwIfAny("The deployment is not valid.");
-        Settings settings = Settings.defaults(request.name().trim(), version.orElseThrow()).merge(request, version.get());
-        validate(settings);
+        Settings settings = validate(Settings.defaults(request.name().trim(), version.orElseThrow())
+                .merge(request, version.get()));
         requireFreeName(projectId, settings.name(), null);
         Instant now = Times.now(clock);
         Deployment deployment = row(UUID.randomUUID(), projectId, settings, DeploymentStatus.PENDING.name(), WAITING,
@@ -108,8 +116,7 @@ class DeploymentService {
         UUID version = resolveVersion(current.projectId(), request, problems, false).orElse(current.modelVersionId());
         problems.throwIfAny("The change is not valid.");
         Settings before = Settings.of(current);
-        Settings after = before.merge(request, version);
-        validate(after);
+        Settings after = validate(before.merge(request, version));
         if (!after.name().equals(before.name())) {
             requireFreeName(current.projectId(), after.name(), current.id());
         }
@@ -127,6 +134,7 @@ class DeploymentService {
             throw SqlErrors.isUniqueViolation(e) ? nameTaken(after.name()) : e;
         }
         changes.put("generation", generation);
+        log.changed(current.id(), current.instances(), after.instances(), current.generation(), generation);
         audit.record(caller.actor(), "deployment.update", target(scoped.project(), current.id()), changes);
         events.publishEvent(new DeploymentChanged(current.id()));
         return view(updated);
@@ -200,10 +208,29 @@ class DeploymentService {
         return Optional.empty();
     }
 
-    private static void validate(Settings settings) {
+    /**
+     * Checks every field; a GPU deployment must name a type of the GPU catalog (any case), which is returned in the
+     * catalog's spelling so placement and the dashboard see one name.
+     */
+    private Settings validate(Settings settings) {
         Problems problems = new Problems();
         settings.validate(problems);
+        Settings checked = settings;
+        if ("GPU".equals(settings.resourceType())) {
+            Optional<GpuType> type = Optional.ofNullable(settings.gpuType()).flatMap(gpuTypes::find);
+            if (type.isPresent()) {
+                checked = settings.withGpuType(type.get().name());
+            } else {
+                String known = gpuTypes.list().stream().map(GpuType::name).collect(Collectors.joining(", "));
+                String msg = (settings.gpuType() == null ? "is required for a GPU deployment"
+                        : "'" + settings.gpuType() + "' is not in the GPU type catalog")
+                        + (known.isEmpty() ? "; the catalog is empty (an operator adds types at /api/v1/gpu-types)"
+                        : "; one of: " + known);
+                problems.add("gpuType", msg, settings.gpuType() == null ? "value_error.missing" : "value_error.gpu_type");
+            }
+        }
         problems.throwIfAny("The deployment is not valid.");
+        return checked;
     }
 
     private void requireFreeName(UUID projectId, String name, @Nullable UUID self) {

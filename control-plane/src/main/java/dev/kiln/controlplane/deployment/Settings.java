@@ -97,6 +97,13 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         }
     }
 
+    /** The same settings with another GPU type (the catalog's spelling of the one asked for). */
+    Settings withGpuType(String type) {
+        return new Settings(name, modelVersionId, instances, resourceType, type, gpusPerInstance, region,
+                evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
+                rateLimitPerSecond);
+    }
+
     /** Whether going from this to {@code next} needs new model sessions (a new generation, rolled out). */
     boolean needsNewSessions(Settings next) {
         return !Objects.equals(modelVersionId, next.modelVersionId) || !resourceType.equals(next.resourceType)

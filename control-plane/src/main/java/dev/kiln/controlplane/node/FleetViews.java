@@ -2,9 +2,8 @@ package dev.kiln.controlplane.node;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kiln.controlplane.auth.Caller;
-import dev.kiln.controlplane.common.ForbiddenException;
-import dev.kiln.controlplane.tenancy.User;
-import dev.kiln.controlplane.tenancy.UserRepository;
+import dev.kiln.controlplane.common.NotFoundException;
+import dev.kiln.protocol.InstanceStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -24,10 +23,10 @@ import java.util.stream.Collectors;
 @Singleton
 public class FleetViews {
 
-    /** One GPU and the instance holding it, if any. */
+    /** One GPU, the catalog type it counts as (null: none matches), and the instance holding it, if any. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record GpuView(int index, String name, long memoryBytes, @Nullable String uuid,
+    public record GpuView(int index, String name, long memoryBytes, @Nullable String uuid, @Nullable String type,
                           @Nullable UUID instanceId) {
     }
 
@@ -45,40 +44,52 @@ public class FleetViews {
     private final NodeRepository nodes;
     private final NodeGpuRepository gpus;
     private final InstanceRepository instances;
-    private final UserRepository users;
+    private final GpuTypeRepository gpuTypes;
+    private final Operators operators;
     private final JsonMapper json;
 
-    FleetViews(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances, UserRepository users,
-               JsonMapper json) {
+    FleetViews(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
+               GpuTypeRepository gpuTypes, Operators operators, JsonMapper json) {
         this.nodes = nodes;
         this.gpus = gpus;
         this.instances = instances;
-        this.users = users;
+        this.gpuTypes = gpuTypes;
+        this.operators = operators;
         this.json = json;
     }
 
     /** Nodes are shared by every tenant: only operators see them (addresses, load, who runs where). */
     public List<NodeView> list(Caller caller) {
-        if (!users.findById(caller.userId()).map(User::operator).orElse(false)) {
-            throw new ForbiddenException("Only operators may see the fleet's nodes.");
-        }
+        operators.require(caller, "see the fleet's nodes");
         Map<UUID, List<NodeGpu>> gpusByNode = gpus.findAllOrdered().stream()
                 .collect(Collectors.groupingBy(gpu -> gpu.id().nodeId()));
         List<Instance> all = instances.findAllOrdered();
-        return nodes.findAllOrderByName().stream().map(node -> {
-            List<Instance> own = all.stream().filter(i -> node.id().equals(i.nodeId())).toList();
-            List<GpuView> gpuViews = gpusByNode.getOrDefault(node.id(), List.of()).stream()
-                    .map(gpu -> new GpuView(gpu.id().gpuIndex(), gpu.name(), gpu.memoryBytes(), gpu.uuid(),
-                            holder(own, gpu.id().gpuIndex())))
-                    .toList();
-            return new NodeView(node.id(), node.name(), node.address(), node.state().name(), node.region(),
-                    labels(node.labels()), node.cpuCores(), node.memoryBytes(), node.version(), node.cpuPercent(),
-                    node.usedMemoryBytes(), node.registeredAt(), node.lastHeartbeatAt(), own.size(), gpuViews);
-        }).toList();
+        List<GpuType> catalog = gpuTypes.findAllOrdered();
+        return nodes.findAllOrderByName().stream().map(node -> view(node,
+                gpusByNode.getOrDefault(node.id(), List.of()),
+                all.stream().filter(i -> node.id().equals(i.nodeId())).toList(), catalog)).toList();
+    }
+
+    /** One node as {@link #list} shows it; the caller has been checked. */
+    NodeView view(UUID nodeId) {
+        Node node = nodes.findById(nodeId).orElseThrow(() -> new NotFoundException("No node " + nodeId + "."));
+        return view(node, gpus.findByNode(nodeId), instances.findByNode(nodeId), gpuTypes.findAllOrdered());
+    }
+
+    private NodeView view(Node node, List<NodeGpu> nodeGpus, List<Instance> own, List<GpuType> catalog) {
+        List<GpuView> gpuViews = nodeGpus.stream()
+                .map(gpu -> new GpuView(gpu.id().gpuIndex(), gpu.name(), gpu.memoryBytes(), gpu.uuid(),
+                        GpuTypeCatalog.typeOf(gpu.name(), catalog).orElse(null), holder(own, gpu.id().gpuIndex())))
+                .toList();
+        return new NodeView(node.id(), node.name(), node.address(), node.state().name(), node.region(),
+                labels(node.labels()), node.cpuCores(), node.memoryBytes(), node.version(), node.cpuPercent(),
+                node.usedMemoryBytes(), node.registeredAt(), node.lastHeartbeatAt(), own.size(), gpuViews);
     }
 
     private static @Nullable UUID holder(List<Instance> own, int gpuIndex) {
-        return own.stream().filter(i -> i.gpuIndices().contains(gpuIndex)).map(Instance::id).findFirst()
+        // A LOST instance no longer holds its GPU (the scheduler may hand it out again).
+        return own.stream().filter(i -> i.status() != InstanceStatus.LOST && i.gpuIndices().contains(gpuIndex))
+                .map(Instance::id).findFirst()
                 .orElse(null);
     }
 

@@ -3,6 +3,8 @@ package dev.kiln.controlplane.node;
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.common.Times;
+import dev.kiln.controlplane.logs.InstanceStatusChanged;
+import dev.kiln.controlplane.stats.HeartbeatStats;
 import dev.kiln.protocol.GpuInfo;
 import dev.kiln.protocol.Heartbeat;
 import dev.kiln.protocol.HeartbeatAck;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -88,15 +91,25 @@ public class NodeRegistry {
     /** Records liveness and resources, applies the node's instance reports, answers its assignments version. */
     public HeartbeatAck heartbeat(Node node, Heartbeat heartbeat) {
         Instant now = Times.now(clock);
-        boolean readinessChanged = tx.executeWrite(status -> {
+        // Instance rows first (in id order), the node row last: the reconciler locks in the same order, so a
+        // heartbeat and a reconcile round touching one node never deadlock.
+        Applied applied = tx.executeWrite(status -> {
+            Applied result = applyReports(node.id(), Objects.requireNonNullElse(heartbeat.instances(), List.of()), now);
+            if (result.reclaimed()) {
+                nodes.bumpAssignmentsVersions(Set.of(node.id()));
+            }
             nodes.recordHeartbeat(node.id(), now, heartbeat.cpuPercent(), heartbeat.memoryBytes());
             syncGpus(node.id(), Objects.requireNonNullElse(heartbeat.gpus(), List.of()));
-            return applyReports(node.id(), Objects.requireNonNullElse(heartbeat.instances(), List.of()), now);
+            return result;
         });
+        events.publishEvent(new HeartbeatStats(node.id(), heartbeat.windows(), heartbeat.samples()));
         if (node.state() == NodeState.LOST) {
             LOG.info("Node {} ({}) is back", node.name(), node.id());
         }
-        if (readinessChanged) {
+        if (applied.reclaimed()) {
+            events.publishEvent(new AssignmentsChanged(Set.of(node.id())));
+        }
+        if (applied.readinessChanged()) {
             events.publishEvent(new InstancesChanged());
         }
         return new HeartbeatAck(nodes.findAssignmentsVersion(node.id()).orElse(0L));
@@ -115,12 +128,13 @@ public class NodeRegistry {
         }
         Optional<Node> existing = byId.or(() -> byName);
         UUID id = existing.map(Node::id).orElseGet(UUID::randomUUID);
+        NodeState cordon = existing.map(Node::cordon).orElse(null);
         Node row = new Node(id, registration.name(), stripSlash(registration.address()), secretHash,
-                existing.map(Node::state).filter(s -> s != NodeState.LOST).orElse(NodeState.READY),
+                existing.map(Node::liveState).orElse(NodeState.READY),
                 registration.region(), labelsJson(registration.labels()), Math.max(0, registration.cpuCores()),
                 Math.max(0, registration.memoryBytes()), registration.version(), null, null,
                 existing.map(Node::registeredAt).orElse(now), now,
-                existing.map(n -> n.assignmentsVersion() + 1).orElse(1L));
+                existing.map(n -> n.assignmentsVersion() + 1).orElse(1L), cordon);
         if (existing.isPresent()) {
             nodes.update(row);
             instances.resetOnNode(id, now);
@@ -143,13 +157,23 @@ public class NodeRegistry {
         }
     }
 
-    /** @return whether an instance became or stopped being READY (the gateway's routes changed) */
-    private boolean applyReports(UUID nodeId, List<InstanceReport> reports, Instant now) {
+    /**
+     * @param readinessChanged whether an instance became or stopped being READY (the gateway's routes changed)
+     * @param reclaimed        whether LOST instances were given back to the node (its assignments changed)
+     */
+    private record Applied(boolean readinessChanged, boolean reclaimed) {
+    }
+
+    private Applied applyReports(UUID nodeId, List<InstanceReport> reports, Instant now) {
         Map<UUID, Instance> owned = instances.findByNode(nodeId).stream()
-                .collect(Collectors.toMap(Instance::id, Function.identity()));
+                .collect(Collectors.toMap(Instance::id, Function.identity(), (a, b) -> a, TreeMap::new));
+        reports = reports.stream().filter(Objects::nonNull).sorted(Comparator.comparing(InstanceReport::instanceId,
+                        Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+        boolean reclaimed = reclaim(nodeId, owned, reports, now);
         boolean readinessChanged = false;
         for (InstanceReport report : reports) {
-            Instance instance = report == null ? null : owned.get(report.instanceId());
+            Instance instance = owned.get(report.instanceId());
             if (instance == null || SETTLED.contains(instance.status()) || !REPORTABLE.contains(report.status())) {
                 continue; // not this node's (any more), or a report the control plane must not take
             }
@@ -164,9 +188,39 @@ public class NodeRegistry {
             boolean newFailure = report.status() == InstanceStatus.FAILED && instance.status() != InstanceStatus.FAILED;
             instances.updateStatus(instance.id(), report.status(), error,
                     instance.attempts() + (newFailure ? 1 : 0), now);
+            events.publishEvent(new InstanceStatusChanged(instance.deploymentId(), instance.id(), nodeId,
+                    report.status(), error));
             readinessChanged |= instance.status() == InstanceStatus.READY || report.status() == InstanceStatus.READY;
         }
-        return forgotten(owned, reports, now) || readinessChanged;
+        return new Applied(forgotten(owned, reports, now) || readinessChanged, reclaimed);
+    }
+
+    /**
+     * A node that was LOST (silent, e.g. cut off by the network) and comes back still holding instances that have
+     * not been cleaned up yet (their replacements are not READY) gets them back rather than loading new copies. They
+     * return as LOADING: no traffic goes there before the node's next heartbeat says READY, because the node may
+     * have dropped them after building this one, on the assignments it pulled when it came back (then that
+     * heartbeat no longer lists them and they are loaded again). LOADING also ranks them above a replacement that
+     * is not further along when the planner removes the surplus copy. One whose GPUs were handed to another
+     * instance meanwhile stays LOST; so do those the node no longer holds, which the scheduler forgets once replaced.
+     */
+    private boolean reclaim(UUID nodeId, Map<UUID, Instance> owned, List<InstanceReport> reports, Instant now) {
+        Set<Integer> gpusInUse = owned.values().stream().filter(i -> i.status() != InstanceStatus.LOST)
+                .flatMap(i -> i.gpuIndices().stream()).collect(Collectors.toSet());
+        boolean reclaimed = false;
+        for (InstanceReport report : reports) {
+            Instance instance = owned.get(report.instanceId());
+            if (instance == null || instance.status() != InstanceStatus.LOST
+                    || (report.status() != InstanceStatus.READY && report.status() != InstanceStatus.LOADING)
+                    || instance.gpuIndices().stream().anyMatch(gpusInUse::contains)) {
+                continue;
+            }
+            instances.updateStatus(instance.id(), InstanceStatus.LOADING, instance.error(), instance.attempts(), now);
+            gpusInUse.addAll(instance.gpuIndices());
+            reclaimed = true;
+            LOG.info("Node {} still holds instance {}; it is the node's again", nodeId, instance.id());
+        }
+        return reclaimed;
     }
 
     /**
@@ -174,7 +228,7 @@ public class NodeRegistry {
      * gone from it (the node restarted): back to SCHEDULED, so no traffic goes there until it is READY again.
      */
     private boolean forgotten(Map<UUID, Instance> owned, List<InstanceReport> reports, Instant now) {
-        Set<UUID> reported = reports.stream().filter(Objects::nonNull).map(InstanceReport::instanceId)
+        Set<UUID> reported = reports.stream().map(InstanceReport::instanceId)
                 .collect(Collectors.toSet());
         boolean readinessChanged = false;
         for (Instance instance : owned.values()) {

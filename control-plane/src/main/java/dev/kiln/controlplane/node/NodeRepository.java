@@ -27,12 +27,22 @@ public interface NodeRepository extends CrudRepository<Node, UUID> {
     @Query("SELECT * FROM nodes WHERE id IN (:ids)")
     List<Node> findByIdIn(Collection<UUID> ids);
 
-    /** Records a heartbeat; a LOST node that speaks again is READY (cordoned or draining ones stay so). */
+    /** Records a heartbeat; a LOST node that speaks again is READY, or CORDONED/DRAINING if an operator said so. */
     @Query("""
             UPDATE nodes SET last_heartbeat_at = :at, cpu_percent = :cpuPercent, used_memory_bytes = :usedMemoryBytes,
-                   state = CASE WHEN state = 'LOST' THEN 'READY' ELSE state END
+                   state = CASE WHEN state = 'LOST' THEN COALESCE(cordon, 'READY') ELSE state END
             WHERE id = :id""")
     void recordHeartbeat(UUID id, Instant at, double cpuPercent, long usedMemoryBytes);
+
+    /** Sets the operator's cordon (CORDONED or DRAINING); a LOST node takes it when it comes back. */
+    @Query("""
+            UPDATE nodes SET cordon = :cordon, state = CASE WHEN state = 'LOST' THEN 'LOST' ELSE :cordon END
+            WHERE id = :id""")
+    void cordon(UUID id, String cordon);
+
+    /** Lifts the cordon: the node receives new instances again (once it is heard from, if it is LOST). */
+    @Query("UPDATE nodes SET cordon = NULL, state = CASE WHEN state = 'LOST' THEN 'LOST' ELSE 'READY' END WHERE id = :id")
+    void uncordon(UUID id);
 
     /** Called in the transaction that changes the nodes' desired instances. */
     @Query("UPDATE nodes SET assignments_version = assignments_version + 1 WHERE id IN (:ids)")

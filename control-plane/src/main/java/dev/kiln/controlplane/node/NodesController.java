@@ -10,14 +10,20 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.swagger.v3.oas.annotations.Operation;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 
 import java.util.List;
+import java.util.UUID;
 
-/** Management API over the fleet (DESIGN §4.4); JWT-authenticated like the rest of /api/v1. */
+/**
+ * Management API over the fleet (DESIGN §4.4); JWT-authenticated like the rest of /api/v1, for operators only
+ * (see {@link Operators}).
+ */
 @Controller("/api/v1/nodes")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @Tag(name = "Fleet")
@@ -28,13 +34,36 @@ import java.util.List;
 class NodesController {
 
     private final FleetViews views;
+    private final NodeAdmin admin;
 
-    NodesController(FleetViews views) {
+    NodesController(FleetViews views, NodeAdmin admin) {
         this.views = views;
+        this.admin = admin;
     }
 
     @Get
+    @Operation(summary = "List the fleet's nodes, their GPUs with the catalog type each counts as, and what runs "
+            + "where (operators only)")
     List<FleetViews.NodeView> list(@Parameter(hidden = true) Caller caller) {
         return views.list(caller);
+    }
+
+    @Post("/{nodeId}/cordon")
+    @Operation(summary = "Cordon a node: it keeps its instances but gets no new ones (operators only)")
+    FleetViews.NodeView cordon(@Parameter(hidden = true) Caller caller, UUID nodeId) {
+        return admin.cordon(caller, nodeId);
+    }
+
+    @Post("/{nodeId}/drain")
+    @Operation(summary = "Drain a node: its instances move elsewhere, each removed once its replacement is READY "
+            + "(operators only)")
+    FleetViews.NodeView drain(@Parameter(hidden = true) Caller caller, UUID nodeId) {
+        return admin.drain(caller, nodeId);
+    }
+
+    @Post("/{nodeId}/uncordon")
+    @Operation(summary = "Uncordon a cordoned or draining node: it gets new instances again (operators only)")
+    FleetViews.NodeView uncordon(@Parameter(hidden = true) Caller caller, UUID nodeId) {
+        return admin.uncordon(caller, nodeId);
     }
 }

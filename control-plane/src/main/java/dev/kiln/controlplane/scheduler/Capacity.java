@@ -1,6 +1,7 @@
 package dev.kiln.controlplane.scheduler;
 
 import dev.kiln.controlplane.deployment.Deployment;
+import dev.kiln.controlplane.node.GpuTypeCatalog;
 import dev.kiln.controlplane.node.Instance;
 import dev.kiln.protocol.GpuInfo;
 import dev.kiln.protocol.InstanceStatus;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,15 +30,18 @@ public final class Capacity {
     }
 
     private final Map<UUID, NodeSlot> nodes = new LinkedHashMap<>();
+    private final Set<UUID> draining;
     private final Map<UUID, Set<Integer>> usedGpus = new HashMap<>();
     private final Map<UUID, Integer> totalInstances = new HashMap<>();
     private final Map<UUID, Map<UUID, Integer>> perDeployment = new HashMap<>();
 
     /**
      * @param schedulable nodes that may receive instances now
+     * @param draining    nodes an operator is draining: what runs there moves elsewhere
      * @param existing    every instance that still occupies its node (all but LOST ones)
      */
-    public Capacity(List<NodeSlot> schedulable, List<Instance> existing) {
+    public Capacity(List<NodeSlot> schedulable, Set<UUID> draining, List<Instance> existing) {
+        this.draining = Set.copyOf(draining);
         schedulable.forEach(node -> nodes.put(node.id(), node));
         existing.stream()
                 .filter(i -> i.nodeId() != null && i.status() != InstanceStatus.LOST)
@@ -50,6 +53,11 @@ public final class Capacity {
         Optional<Spot> spot = gpu(deployment) ? placeGpu(deployment) : placeCpu(deployment);
         spot.ifPresent(s -> occupy(s.nodeId(), deployment.id(), s.gpuIndices()));
         return spot;
+    }
+
+    /** Whether instances on this node are to be moved off it (the node is draining). */
+    public boolean draining(UUID nodeId) {
+        return draining.contains(nodeId);
     }
 
     /** Frees what a removed instance held (its GPUs go back to the pool within this round). */
@@ -68,7 +76,10 @@ public final class Capacity {
         }
     }
 
-    /** A sentence saying why {@link #place} found nothing, e.g. "needs 1 × GPU per instance; no node has a free GPU". */
+    /**
+     * A sentence saying why {@link #place} found nothing, e.g. "needs 2 × H100-80GB per instance; the largest free
+     * is 1 on node-b" or "needs 1 × L4 per instance; no node has a free L4".
+     */
     public String unplaceableReason(Deployment deployment) {
         String where = deployment.region() == null ? "" : " in region " + deployment.region();
         if (!gpu(deployment)) {
@@ -76,8 +87,17 @@ public final class Capacity {
         }
         int count = deployment.gpusPerInstance();
         String type = deployment.gpuType() == null || deployment.gpuType().isBlank() ? "GPU" : deployment.gpuType();
+        String needs = "needs " + count + " × " + type + " per instance; ";
+        Optional<NodeSlot> largest = candidates(deployment).stream()
+                .filter(node -> !freeGpus(node, deployment.gpuType()).isEmpty())
+                .max(Comparator.comparingInt((NodeSlot node) -> freeGpus(node, deployment.gpuType()).size())
+                        .thenComparing(NodeSlot::name, Comparator.reverseOrder()));
+        if (largest.isPresent()) {
+            return needs + "the largest free" + where + " is " + freeGpus(largest.get(), deployment.gpuType()).size()
+                    + " on " + largest.get().name();
+        }
         String free = count == 1 ? "a free " + type : count + " free " + type + (type.equals("GPU") ? "s" : " GPUs");
-        return "needs " + count + " × " + type + " per instance; no node" + where + " has " + free;
+        return needs + "no node" + where + " has " + free;
     }
 
     private Optional<Spot> placeCpu(Deployment deployment) {
@@ -128,19 +148,9 @@ public final class Capacity {
         return result;
     }
 
-    /**
-     * A catalog type matches the driver's name when it is contained in it, ignoring case and punctuation:
-     * type "A100" matches "NVIDIA A100-SXM4-80GB". No type means any GPU.
-     */
+    /** No type means any GPU; otherwise the catalog's rule ({@link GpuTypeCatalog#matches}). */
     static boolean matches(String gpuName, String gpuType) {
-        if (gpuType == null || gpuType.isBlank()) {
-            return true;
-        }
-        return normalize(gpuName).contains(normalize(gpuType));
-    }
-
-    private static String normalize(String name) {
-        return name == null ? "" : name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return gpuType == null || gpuType.isBlank() || GpuTypeCatalog.matches(gpuName, gpuType);
     }
 
     private void occupy(UUID nodeId, UUID deploymentId, List<Integer> gpuIndices) {

@@ -26,6 +26,7 @@ public class LeaderLock {
 
     private final DataSource dataSource;
     private Connection held;
+    private long term;
 
     LeaderLock(DataSource dataSource) {
         // The raw pool, not the transaction-bound proxy: this connection lives outside any transaction.
@@ -48,6 +49,7 @@ public class LeaderLock {
             connection.setAutoCommit(true);
             if (tryLock(connection)) {
                 held = connection;
+                term++;
                 LOG.info("This replica is now the scheduler leader");
                 return true;
             }
@@ -56,6 +58,11 @@ public class LeaderLock {
         }
         closeQuietly(connection);
         return false;
+    }
+
+    /** Grows each time this replica takes the lock, so a caller can tell a new stint as leader from the last one. */
+    public synchronized long term() {
+        return term;
     }
 
     @PreDestroy

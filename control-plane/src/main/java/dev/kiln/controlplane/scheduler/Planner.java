@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Decides, on plain data, what one deployment needs this round (DESIGN §7): keep {@code instances} live
  * instances of the current generation, retry failed ones with backoff, roll out a new generation before
- * draining the old one, clean up what is lost, and say what state the deployment is in.
+ * draining the old one, move instances off draining nodes the same way, clean up what is lost, and say what state
+ * the deployment is in.
  */
 public final class Planner {
 
@@ -54,11 +55,16 @@ public final class Planner {
 
         List<Instance> current = new ArrayList<>();
         List<Instance> old = new ArrayList<>();
+        List<Instance> moving = new ArrayList<>();
         for (Instance instance : instances) {
             if (instance.nodeId() == null) {
                 delete.add(instance.id()); // its node row is gone: nothing runs it any more
             } else if (LIVE.contains(instance.status())) {
-                (instance.generation() == deployment.generation() ? current : old).add(instance);
+                if (instance.generation() != deployment.generation()) {
+                    old.add(instance);
+                } else {
+                    (capacity.draining(instance.nodeId()) ? moving : current).add(instance);
+                }
             } else if (instance.status() == InstanceStatus.DRAINING
                     && !now.isBefore(instance.updatedAt().plus(config.drainGrace()))) {
                 delete.add(instance.id());
@@ -95,14 +101,46 @@ public final class Planner {
         if (readyCurrent >= desired) {
             instances.stream().filter(i -> i.status() == InstanceStatus.LOST).forEach(i -> delete.add(i.id()));
         }
+        long movingServing = moveOffDrainingNodes(moving, readyCurrent, desired, drain, delete, capacity);
 
         Set<UUID> touch = settingsChanged(deployment, current, old, drain, delete);
         String lastError = lastError(current, create, retries);
         long oldServing = old.stream().filter(i -> i.status() == InstanceStatus.READY && !drain.contains(i.id()))
                 .count();
-        Status status = status(desired, readyCurrent, oldServing, current.size() + create.size(), unplaceable,
-                lastError);
-        return new Plan(create, drain, delete, touch, status.status(), status.reason());
+        Status status = status(desired, readyCurrent + movingServing, oldServing, current.size() + create.size(),
+                unplaceable, lastError);
+        String reason = status.reason();
+        if (movingServing > 0) {
+            String move = "moving " + movingServing + " instance" + (movingServing == 1 ? "" : "s")
+                    + " off a draining node";
+            // ONLINE says nothing of placement on its own; the move may be stuck for want of room elsewhere.
+            reason = join(reason, status.status() == DeploymentStatus.ONLINE ? join(move, unplaceable) : move);
+        }
+        return new Plan(create, drain, delete, touch, status.status(), reason);
+    }
+
+    /**
+     * Instances on a draining node were replaced above (they are not counted as current). Each READY one keeps
+     * serving until a READY replacement stands in for it, then drains; the others go at once. Returns how many
+     * still serve.
+     */
+    private static long moveOffDrainingNodes(List<Instance> moving, long readyCurrent, int desired, Set<UUID> drain,
+                                             Set<UUID> delete, Capacity capacity) {
+        long ready = moving.stream().filter(i -> i.status() == InstanceStatus.READY).count();
+        long spare = Math.max(0, readyCurrent + ready - desired);
+        long serving = 0;
+        for (Instance instance : moving) {
+            if (instance.status() != InstanceStatus.READY) {
+                delete.add(instance.id());
+                capacity.release(instance);
+            } else if (spare > 0) {
+                drain.add(instance.id());
+                spare--;
+            } else {
+                serving++;
+            }
+        }
+        return serving;
     }
 
     /** Failed instances whose backoff has passed are removed; their replacements inherit attempts and error. */
@@ -199,6 +237,9 @@ public final class Planner {
     }
 
     private static String join(String summary, String cause) {
+        if (summary == null) {
+            return cause;
+        }
         return cause == null ? summary : summary + "; " + cause;
     }
 

@@ -23,6 +23,7 @@ class ReconcileTicker {
 
     private final Reconciler reconciler;
     private final AtomicBoolean soonRequested = new AtomicBoolean();
+    private final AtomicBoolean soonRunning = new AtomicBoolean();
 
     ReconcileTicker(Reconciler reconciler) {
         this.reconciler = reconciler;
@@ -40,13 +41,22 @@ class ReconcileTicker {
 
     @TransactionalEventListener(TransactionalEventListener.TransactionPhase.AFTER_COMMIT)
     void onDeploymentChanged(DeploymentChanged change) {
-        // A burst of changes needs one extra round, not one each. A plain thread, not a Micronaut executor: those
-        // carry the caller's propagated context, which here still names the just-closed transaction's connection.
-        if (soonRequested.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("reconcile-soon").start(() -> {
-                soonRequested.set(false);
-                tick();
-            });
+        // A burst of changes needs one extra round after it, not one thread each waiting on the round in progress.
+        // A plain thread, not a Micronaut executor: those carry the caller's propagated context, which here still
+        // names the just-closed transaction's connection.
+        soonRequested.set(true);
+        if (soonRunning.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("reconcile-soon").start(this::runRequestedRounds);
         }
+    }
+
+    private void runRequestedRounds() {
+        do {
+            while (soonRequested.getAndSet(false)) {
+                tick();
+            }
+            soonRunning.set(false);
+            // A request that arrived between the last check and the reset above would otherwise wait for the tick.
+        } while (soonRequested.get() && soonRunning.compareAndSet(false, true));
     }
 }

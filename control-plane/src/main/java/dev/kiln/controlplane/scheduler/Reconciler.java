@@ -4,6 +4,7 @@ import dev.kiln.controlplane.common.Times;
 import dev.kiln.controlplane.deployment.Deployment;
 import dev.kiln.controlplane.deployment.DeploymentRepository;
 import dev.kiln.controlplane.deployment.DeploymentStatus;
+import dev.kiln.controlplane.logs.DeploymentStatusChanged;
 import dev.kiln.controlplane.node.AssignmentsChanged;
 import dev.kiln.controlplane.node.Instance;
 import dev.kiln.controlplane.node.InstanceRepository;
@@ -57,6 +58,8 @@ public class Reconciler {
     private final NodesConfig nodesConfig;
     private final Planner planner;
     private final Clock clock;
+    private long term;
+    private Instant listeningSince;
 
     Reconciler(LeaderLock leader, NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
                DeploymentRepository deployments, SchedulerStore store, TransactionOperations<Connection> tx,
@@ -81,13 +84,26 @@ public class Reconciler {
             return false;
         }
         Instant now = Times.now(clock);
+        if (leader.term() != term) {
+            term = leader.term();
+            listeningSince = now;
+        }
         markSilentNodesLost(now);
         reconcileDeployments(now);
         return true;
     }
 
+    /**
+     * A node is LOST when it has been silent for the heartbeat timeout while this leader was listening. A leader
+     * that has just taken over (a fresh start, a failover, the database coming back: each loses the lock connection)
+     * first waits one timeout: heartbeats could not land while the control plane or Postgres was away, so old
+     * timestamps then say nothing about the nodes, and declaring them all LOST would pull every route at once.
+     */
     private void markSilentNodesLost(Instant now) {
         Instant silentSince = now.minus(nodesConfig.heartbeatTimeout());
+        if (listeningSince.isAfter(silentSince)) {
+            return;
+        }
         for (Node node : nodes.findAll()) {
             if (node.state() == NodeState.LOST || !node.lastHeartbeatAt().isBefore(silentSince)) {
                 continue;
@@ -112,13 +128,16 @@ public class Reconciler {
         Instant fresh = now.minus(nodesConfig.heartbeatTimeout());
         Map<UUID, List<GpuInfo>> gpusByNode = gpus.findAllOrdered().stream().collect(Collectors.groupingBy(
                 gpu -> gpu.id().nodeId(), Collectors.mapping(NodeGpu::info, Collectors.toList())));
-        List<NodeSlot> schedulable = nodes.findAll().stream()
+        List<Node> fleet = nodes.findAll();
+        List<NodeSlot> schedulable = fleet.stream()
                 .filter(node -> node.state() == NodeState.READY && !node.lastHeartbeatAt().isBefore(fresh))
                 .map(node -> new NodeSlot(node.id(), node.name(), node.region(),
                         gpusByNode.getOrDefault(node.id(), List.of())))
                 .toList();
+        Set<UUID> draining = fleet.stream().filter(node -> node.state() == NodeState.DRAINING).map(Node::id)
+                .collect(Collectors.toSet());
         List<Instance> all = instances.findAllOrdered();
-        Capacity capacity = new Capacity(schedulable, all);
+        Capacity capacity = new Capacity(schedulable, draining, all);
         Map<UUID, List<Instance>> byDeployment = all.stream().collect(Collectors.groupingBy(Instance::deploymentId));
         // Older deployments are served first when capacity is short.
         List<Deployment> ordered = deployments.findAll().stream()
@@ -193,6 +212,7 @@ public class Reconciler {
         if (statusChanged) {
             LOG.info("Deployment {} ({}): {}{}", deployment.name(), deployment.id(), plan.status(),
                     plan.reason() == null ? "" : " — " + plan.reason());
+            events.publishEvent(new DeploymentStatusChanged(deployment.id(), plan.status().name(), plan.reason()));
         }
         boolean routesChanged = plan.drain().stream().anyMatch(byId::containsKey)
                 || plan.delete().stream().map(byId::get).anyMatch(i -> i.status() == InstanceStatus.READY);

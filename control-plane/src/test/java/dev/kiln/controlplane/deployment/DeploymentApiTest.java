@@ -59,13 +59,39 @@ class DeploymentApiTest extends ApiTest {
     }
 
     @Test
-    void aGpuDeploymentDefaultsToOneGpuPerInstance() {
+    void aGpuDeploymentDefaultsToOneGpuPerInstanceAndTakesTheCatalogsSpellingOfItsType() {
+        String type = gpuType();
+
         Api.Response r = create(Map.of("name", unique("gpu"), "modelVersionId", versionId, "resourceType", "GPU",
-                "gpuType", "H100"));
+                "gpuType", type.toLowerCase(java.util.Locale.ROOT)));
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.map()).containsEntry("resourceType", "GPU").containsEntry("gpusPerInstance", 1)
-                .containsEntry("gpuType", "H100");
+                .containsEntry("gpuType", type);
+    }
+
+    @Test
+    void aGpuDeploymentMustNameAGpuTypeOfTheCatalogOnCreateAndPatch() {
+        String type = gpuType();
+
+        Api.Response missing = create(Map.of("name", unique("gpu"), "modelVersionId", versionId,
+                "resourceType", "GPU"));
+        Api.Response unknown = create(Map.of("name", unique("gpu"), "modelVersionId", versionId,
+                "resourceType", "GPU", "gpuType", "NoSuchGpu"));
+        String cpuId = create(Map.of("name", unique("cpu"), "modelVersionId", versionId)).get("id");
+        Api.Response toGpuWithoutType = admin.patch("/api/v1/deployments/" + cpuId, Map.of("resourceType", "GPU"));
+        String gpuId = create(Map.of("name", unique("gpu"), "modelVersionId", versionId, "resourceType", "GPU",
+                "gpuType", type)).get("id");
+        Api.Response toUnknownType = admin.patch("/api/v1/deployments/" + gpuId, Map.of("gpuType", "NoSuchGpu"));
+
+        for (Api.Response r : List.of(missing, unknown, toGpuWithoutType, toUnknownType)) {
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(locs(r)).contains(List.of("body", "gpuType"));
+        }
+        assertThat(missing.body()).contains("is required for a GPU deployment").contains(type);
+        assertThat(unknown.body()).contains("'NoSuchGpu' is not in the GPU type catalog");
+        assertThat(admin.get("/api/v1/deployments/" + gpuId).get("gpuType")).isEqualTo(type);
+        assertThat(admin.get("/api/v1/deployments/" + cpuId).get("resourceType")).isEqualTo("CPU");
     }
 
     @Test
@@ -192,6 +218,14 @@ class DeploymentApiTest extends ApiTest {
 
         assertThat(stranger.get("/api/v1/deployments/" + id).status()).isEqualTo(404);
         assertThat(stranger.delete("/api/v1/deployments/" + id + "?confirm=x").status()).isEqualTo(404);
+    }
+
+    /** A new GPU type in the catalog (the bootstrap admin is an operator); the database is shared, so unique. */
+    private String gpuType() {
+        String name = unique("H100");
+        Api.Response r = admin.post("/api/v1/gpu-types", Map.of("name", name, "memoryBytes", 80L << 30));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return name;
     }
 
     private Api.Response create(Map<String, ?> body) {

@@ -35,7 +35,7 @@ public final class FleetFixtures {
 
     public void wipe() {
         update("TRUNCATE instances, deployments, node_gpus, nodes, project_keys, model_versions, models, "
-                + "artifact_chunks, artifacts, projects, organizations CASCADE");
+                + "artifact_chunks, artifacts, projects, organizations, gpu_types CASCADE");
     }
 
     public UUID project() {

@@ -26,6 +26,7 @@ public abstract class FleetTestBase implements TestPropertyProvider {
 
     public static final String JOIN_TOKEN = "test-join-token-0123456789";
     public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String ADMIN_EMAIL = "admin@kiln.local";
 
     private static EmbeddedDatabase database;
 
@@ -35,6 +36,8 @@ public abstract class FleetTestBase implements TestPropertyProvider {
     protected DataSource dataSource;
     @Inject
     protected JsonMapper json;
+    @Inject
+    protected AdjustableClock clock;
 
     protected FleetFixtures fixtures;
     protected final HttpClient http = HttpClient.newHttpClient();
@@ -50,24 +53,26 @@ public abstract class FleetTestBase implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         EmbeddedDatabase db = database();
-        return Map.of(
+        return Map.ofEntries(
                 // The gateway waits this long past a deployment's timeout before answering 504 itself.
-                "kiln.gateway.timeout-grace", "100ms",
-                "datasources.default.url", db.jdbcUrl(),
-                "datasources.default.username", db.user(),
-                "datasources.default.password", db.password(),
-                "micronaut.server.port", "-1",
-                "micronaut.security.token.jwt.signatures.secret.generator.secret",
-                "test-jwt-secret-0123456789abcdef0123456789abcdef",
-                "kiln.nodes.join-token", JOIN_TOKEN,
-                "kiln.scheduler.enabled", "false",
-                "kiln.bootstrap.admin-password", ADMIN_PASSWORD);
+                Map.entry("kiln.gateway.timeout-grace", "100ms"),
+                Map.entry("datasources.default.url", db.jdbcUrl()),
+                Map.entry("datasources.default.username", db.user()),
+                Map.entry("datasources.default.password", db.password()),
+                Map.entry("micronaut.server.port", "-1"),
+                Map.entry("micronaut.security.token.jwt.signatures.secret.generator.secret",
+                        "test-jwt-secret-0123456789abcdef0123456789abcdef"),
+                Map.entry("kiln.nodes.join-token", JOIN_TOKEN),
+                Map.entry("kiln.scheduler.enabled", "false"),
+                Map.entry("kiln.bootstrap.admin-password", ADMIN_PASSWORD),
+                Map.entry("kiln.test.adjustable-clock", "true"));
     }
 
     @BeforeEach
     void wipe() {
         fixtures = new FleetFixtures(dataSource);
         fixtures.wipe();
+        clock.reset();
     }
 
     protected URI uri(String path) {
@@ -88,6 +93,27 @@ public abstract class FleetTestBase implements TestPropertyProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An access token of the bootstrap admin, who is an operator. */
+    protected String login() {
+        HttpResponse<String> response = call("POST", "/api/v1/auth/login", null,
+                Map.of("username", ADMIN_EMAIL, "password", ADMIN_PASSWORD));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login failed: " + response.body());
+        }
+        return (String) fromJson(response.body(), Map.class).get("access_token");
+    }
+
+    /** A JSON request; {@code token} and {@code body} may be null. */
+    protected HttpResponse<String> call(String method, String path, String token, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(toJson(body)));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
     }
 
     protected HttpResponse<String> send(HttpRequest request) {

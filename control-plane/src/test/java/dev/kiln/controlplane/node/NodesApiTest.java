@@ -21,8 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 class NodesApiTest extends FleetTestBase {
 
-    private static final String ADMIN = "admin@kiln.local";
-
     @Inject
     NodeRegistry registry;
     @Inject
@@ -67,13 +65,13 @@ class NodesApiTest extends FleetTestBase {
         assertThat(anonymous.statusCode()).isEqualTo(401);
 
         String token = login();
-        fixtures.update("UPDATE users SET is_operator = false WHERE lower(email) = ?", ADMIN);
+        fixtures.update("UPDATE users SET is_operator = false WHERE lower(email) = ?", ADMIN_EMAIL);
         try {
             HttpResponse<String> member = send(nodesRequest(token));
             assertThat(member.statusCode()).isEqualTo(403);
             assertThat(fromJson(member.body(), ErrorBody.class).error()).isEqualTo("Forbidden");
         } finally {
-            fixtures.update("UPDATE users SET is_operator = true WHERE lower(email) = ?", ADMIN);
+            fixtures.update("UPDATE users SET is_operator = true WHERE lower(email) = ?", ADMIN_EMAIL);
         }
     }
 
@@ -87,14 +85,5 @@ class NodesApiTest extends FleetTestBase {
 
     private HttpRequest nodesRequest(String token) {
         return HttpRequest.newBuilder(uri("/api/v1/nodes")).header("Authorization", "Bearer " + token).GET().build();
-    }
-
-    private String login() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/v1/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(toJson(Map.of("username", ADMIN,
-                        "password", FleetTestBase.ADMIN_PASSWORD)))).build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return (String) fromJson(response.body(), Map.class).get("access_token");
     }
 }

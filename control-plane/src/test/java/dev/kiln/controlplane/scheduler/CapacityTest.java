@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static dev.kiln.controlplane.scheduler.PlacementData.cpu;
@@ -22,7 +23,7 @@ class CapacityTest {
         NodeSlot a = cpuNode("a");
         NodeSlot b = cpuNode("b");
         NodeSlot c = cpuNode("c");
-        Capacity capacity = new Capacity(List.of(a, b, c), List.of());
+        Capacity capacity = new Capacity(List.of(a, b, c), Set.of(), List.of());
         Deployment d = cpu(3);
 
         List<UUID> placed = new ArrayList<>();
@@ -38,7 +39,7 @@ class CapacityTest {
         NodeSlot busy = cpuNode("a-busy");
         NodeSlot idle = cpuNode("b-idle");
         Deployment other = cpu(2);
-        Capacity capacity = new Capacity(List.of(busy, idle), List.of(
+        Capacity capacity = new Capacity(List.of(busy, idle), Set.of(), List.of(
                 instance(other, busy, InstanceStatus.READY), instance(other, busy, InstanceStatus.READY)));
 
         assertThat(capacity.place(cpu(1)).orElseThrow().nodeId()).isEqualTo(idle.id());
@@ -49,7 +50,7 @@ class CapacityTest {
         NodeSlot a = cpuNode("a");
         NodeSlot b = cpuNode("b");
         Deployment d = cpu(3);
-        Capacity capacity = new Capacity(List.of(a, b), List.of(instance(d, a, InstanceStatus.READY)));
+        Capacity capacity = new Capacity(List.of(a, b), Set.of(), List.of(instance(d, a, InstanceStatus.READY)));
 
         assertThat(capacity.place(d).orElseThrow().nodeId()).isEqualTo(b.id());
         // now one each: the tie is broken by total instances, then name
@@ -60,7 +61,7 @@ class CapacityTest {
     void gpuInstancesGetWholeDedicatedGpusAndNeverShareThem() {
         NodeSlot node = gpuNode("g", "NVIDIA A100-SXM4-80GB", "NVIDIA A100-SXM4-80GB");
         Deployment d = gpu(3, "A100", 1);
-        Capacity capacity = new Capacity(List.of(node), List.of());
+        Capacity capacity = new Capacity(List.of(node), Set.of(), List.of());
 
         var first = capacity.place(d).orElseThrow();
         var second = capacity.place(d).orElseThrow();
@@ -75,7 +76,8 @@ class CapacityTest {
     void gpusHeldByExistingInstancesOfOtherDeploymentsAreNotFree() {
         NodeSlot node = gpuNode("g", "Tesla T4", "Tesla T4");
         Deployment other = gpu(1, null, 1);
-        Capacity capacity = new Capacity(List.of(node), List.of(instance(other, node, InstanceStatus.READY, 1)));
+        Capacity capacity = new Capacity(List.of(node), Set.of(),
+                List.of(instance(other, node, InstanceStatus.READY, 1)));
 
         var spot = capacity.place(gpu(1, null, 1)).orElseThrow();
 
@@ -87,7 +89,7 @@ class CapacityTest {
         NodeSlot one = gpuNode("a", "L4");
         NodeSlot two = gpuNode("b", "L4", "L4");
         Deployment d = gpu(1, "L4", 2);
-        Capacity capacity = new Capacity(List.of(one, two), List.of());
+        Capacity capacity = new Capacity(List.of(one, two), Set.of(), List.of());
 
         var spot = capacity.place(d).orElseThrow();
 
@@ -100,7 +102,7 @@ class CapacityTest {
         NodeSlot wrongType = gpuNode("a", "Tesla T4");
         NodeSlot cpuOnly = cpuNode("b");
         Deployment d = gpu(1, "A100", 1);
-        Capacity capacity = new Capacity(List.of(wrongType, cpuOnly), List.of());
+        Capacity capacity = new Capacity(List.of(wrongType, cpuOnly), Set.of(), List.of());
 
         assertThat(capacity.place(d)).isEmpty();
     }
@@ -110,7 +112,7 @@ class CapacityTest {
         NodeSlot node = gpuNode("g", "L4");
         Deployment d = gpu(1, null, 1);
         var failed = instance(d, node, InstanceStatus.FAILED, 0);
-        Capacity capacity = new Capacity(List.of(node), List.of(failed));
+        Capacity capacity = new Capacity(List.of(node), Set.of(), List.of(failed));
         assertThat(capacity.place(d)).isEmpty();
 
         capacity.release(failed);
@@ -119,8 +121,33 @@ class CapacityTest {
     }
 
     @Test
+    void aGpuIsOfACatalogTypeWhenItsNameHasEveryWordOfTheType() {
+        assertThat(Capacity.matches("NVIDIA H100 80GB HBM3", "H100-80GB")).isTrue();
+        assertThat(Capacity.matches("NVIDIA H100 80GB HBM3", "h100")).isTrue();
+        assertThat(Capacity.matches("NVIDIA A100-SXM4-80GB", "A100 80GB")).isTrue();
+        assertThat(Capacity.matches("NVIDIA L4", "L4")).isTrue();
+        assertThat(Capacity.matches("NVIDIA L40S", "L4")).isFalse();
+        assertThat(Capacity.matches("NVIDIA H100 PCIe", "H100-80GB")).isFalse();
+        assertThat(Capacity.matches("Tesla T4", null)).isTrue();
+    }
+
+    @Test
+    void aGpuAskThatDoesNotFitNamesTheLargestFreeSet() {
+        NodeSlot a = gpuNode("node-a", "NVIDIA H100 80GB HBM3", "NVIDIA L4");
+        NodeSlot b = gpuNode("node-b", "NVIDIA H100 80GB HBM3", "NVIDIA H100 80GB HBM3");
+        Deployment other = gpu(1, "H100-80GB", 1);
+        Capacity capacity = new Capacity(List.of(a, b), Set.of(), List.of(instance(other, b, InstanceStatus.READY, 0)));
+        Deployment big = gpu(1, "H100-80GB", 2);
+
+        assertThat(capacity.place(big)).isEmpty();
+        // node-a and node-b both have one free H100; the L4 does not count
+        assertThat(capacity.unplaceableReason(big))
+                .isEqualTo("needs 2 × H100-80GB per instance; the largest free is 1 on node-a");
+    }
+
+    @Test
     void reasonsSayWhatIsMissing() {
-        Capacity none = new Capacity(List.of(), List.of());
+        Capacity none = new Capacity(List.of(), Set.of(), List.of());
 
         assertThat(none.unplaceableReason(gpu(1, null, 1)))
                 .isEqualTo("needs 1 × GPU per instance; no node has a free GPU");

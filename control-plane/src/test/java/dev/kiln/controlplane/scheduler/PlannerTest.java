@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static dev.kiln.controlplane.scheduler.PlacementData.T0;
 import static dev.kiln.controlplane.scheduler.PlacementData.cpu;
@@ -29,7 +30,7 @@ class PlannerTest {
     private final NodeSlot b = cpuNode("b");
 
     private Plan plan(Deployment d, List<Instance> instances, NodeSlot... nodes) {
-        return planner.plan(d, instances, new Capacity(List.of(nodes), instances), now);
+        return planner.plan(d, instances, new Capacity(List.of(nodes), Set.of(), instances), now);
     }
 
     @Test
@@ -167,6 +168,64 @@ class PlannerTest {
 
         assertThat(plan(d, List.of(stale), a).touch()).containsExactly(stale.id());
         assertThat(plan(d, List.of(fresh), b).touch()).isEmpty();
+    }
+
+    private Plan planDraining(Deployment d, List<Instance> instances, NodeSlot drainingNode, NodeSlot... nodes) {
+        return planner.plan(d, instances, new Capacity(List.of(nodes), Set.of(drainingNode.id()), instances), now);
+    }
+
+    @Test
+    void instancesOnADrainingNodeAreReplacedElsewhereAndServeUntilTheReplacementIsReady() {
+        Deployment d = cpu(2);
+        Instance onA = instance(d, a, InstanceStatus.READY);
+        Instance onB = instance(d, b, InstanceStatus.READY);
+        NodeSlot c = cpuNode("c");
+
+        Plan replacing = planDraining(d, List.of(onA, onB), a, b, c);
+
+        assertThat(replacing.create()).singleElement().extracting(Plan.NewInstance::nodeId).isEqualTo(c.id());
+        assertThat(replacing.drain()).isEmpty();
+        assertThat(replacing.delete()).isEmpty();
+        assertThat(replacing.status()).isEqualTo(DeploymentStatus.ONLINE);
+        assertThat(replacing.reason()).isEqualTo("moving 1 instance off a draining node");
+
+        Instance loading = instance(d, c, InstanceStatus.LOADING);
+        Plan waiting = planDraining(d, List.of(onA, onB, loading), a, b, c);
+        assertThat(waiting.create()).isEmpty();
+        assertThat(waiting.drain()).isEmpty();
+
+        Instance ready = instance(d, c, InstanceStatus.READY);
+        Plan moved = planDraining(d, List.of(onA, onB, ready), a, b, c);
+        assertThat(moved.create()).isEmpty();
+        assertThat(moved.drain()).containsExactly(onA.id());
+        assertThat(moved.status()).isEqualTo(DeploymentStatus.ONLINE);
+        assertThat(moved.reason()).isNull();
+    }
+
+    @Test
+    void aDrainingNodesInstanceThatDoesNotServeGoesAtOnce() {
+        Deployment d = cpu(1);
+        Instance loadingOnA = instance(d, a, InstanceStatus.LOADING);
+
+        Plan plan = planDraining(d, List.of(loadingOnA), a, b);
+
+        assertThat(plan.delete()).containsExactly(loadingOnA.id());
+        assertThat(plan.create()).singleElement().extracting(Plan.NewInstance::nodeId).isEqualTo(b.id());
+    }
+
+    @Test
+    void aDrainingNodeKeepsServingWhileNoReplacementCanBePlaced() {
+        Deployment d = cpu(1);
+        Instance onA = instance(d, a, InstanceStatus.READY);
+
+        Plan plan = planDraining(d, List.of(onA), a);
+
+        assertThat(plan.create()).isEmpty();
+        assertThat(plan.drain()).isEmpty();
+        assertThat(plan.delete()).isEmpty();
+        assertThat(plan.status()).isEqualTo(DeploymentStatus.ONLINE);
+        assertThat(plan.reason())
+                .isEqualTo("moving 1 instance off a draining node; needs a ready inference node; none is available");
     }
 
     @Test
