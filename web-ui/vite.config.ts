@@ -1,8 +1,9 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 
-// Maven (web-ui/pom.xml) runs `npm ci` and `npm run build`; the output lands in the module's classes
-// directory under public/, so the module jar carries public/index.html + public/assets/* and the control
-// plane serves it from classpath:public at /.
+// Maven (web-ui/pom.xml) runs `npm ci`, `npm run build` and, in the test phase, `npm test`; the output lands in
+// the module's classes directory under public/, so the module jar carries public/index.html + public/assets/*
+// and the control plane serves it from classpath:public at /.
 export default defineConfig({
   base: '/',
   build: {
@@ -16,5 +17,10 @@ export default defineConfig({
     proxy: {
       '/api': 'http://127.0.0.1:8080',
     },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
   },
 });

@@ -1,276 +1,300 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import {
-  ApiError,
-  deployments,
-  login,
-  organizations,
-  projects,
-  storedToken,
-  storeToken,
-  type Deployment,
-  type Organization,
-  type Project,
-} from './api';
+import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { client, expireSession, logout, onSession, refreshSession, session, type Organization, type Project, type Session } from './api';
+import { WorkspaceContext, roleAtLeast, useWorkspace as useContextSafe, type Workspace } from './context';
+import { ErrorBox, Loading, useLoad } from './components/ui';
+import { currentPath, href, navigate, useRoute } from './router';
+import { Login } from './pages/Login';
+import { DeploymentList } from './pages/DeploymentList';
+import { CreateDeployment } from './pages/CreateDeployment';
+import { DeploymentPage } from './pages/DeploymentPage';
+import { Secrets } from './pages/Secrets';
+import { Members } from './pages/Members';
+import { AuditLog } from './pages/AuditLog';
+import { Nodes } from './pages/Nodes';
+import { GpuTypes } from './pages/GpuTypes';
 
-const REFRESH_MS = 5000;
+const ORG_KEY = 'kiln.organizationId';
+const PROJECT_KEY = 'kiln.projectId';
+/** Renew the access token this long before it expires. */
+const RENEW_BEFORE_MS = 60_000;
 
 export function App() {
-  const [token, setToken] = useState<string | null>(() => storedToken());
+  const [current, setCurrent] = useState<Session | null>(() => session());
   const [notice, setNotice] = useState<string | null>(null);
+  // Set when the access token could not be renewed: the session ends at this time.
+  const [endsAt, setEndsAt] = useState<number | null>(null);
 
-  const signIn = (newToken: string) => {
-    storeToken(newToken);
-    setNotice(null);
-    setToken(newToken);
-  };
+  useEffect(
+    () =>
+      onSession((next, reason) => {
+        setCurrent(next);
+        setEndsAt(null);
+        if (reason === 'expired') {
+          setNotice(`Your session expired at ${new Date().toLocaleTimeString()}. Sign in again to continue.`);
+        } else if (reason === 'signed-out') {
+          setNotice('You are signed out.');
+        } else if (reason === 'signed-in') {
+          setNotice(null);
+        }
+      }),
+    [],
+  );
 
-  const signOut = (why: string | null) => {
-    storeToken(null);
-    setNotice(why);
-    setToken(null);
+  // Renew the access token shortly before it runs out; when that is impossible, end the session at expiry.
+  useEffect(() => {
+    if (!current) {
+      return undefined;
+    }
+    const renewIn = Math.max(0, current.expiresAt - Date.now() - RENEW_BEFORE_MS);
+    const timer = window.setTimeout(async () => {
+      const renewed = await refreshSession();
+      if (!renewed) {
+        setEndsAt(current.expiresAt);
+        expiry = window.setTimeout(expireSession, Math.max(0, current.expiresAt - Date.now()));
+      }
+    }, renewIn);
+    let expiry: number | undefined;
+    return () => {
+      window.clearTimeout(timer);
+      window.clearTimeout(expiry);
+    };
+  }, [current]);
+
+  if (!current) {
+    return <Login notice={notice} />;
+  }
+  return <Shell current={current} endsAt={endsAt} />;
+}
+
+function Shell({ current, endsAt }: { current: Session; endsAt: number | null }) {
+  const path = useRoute();
+  const me = useLoad(() => client.me(), []);
+  const orgs = useLoad(() => client.organizations(), []);
+  const [orgId, setOrgId] = useState<string | null>(() => localStorage.getItem(ORG_KEY));
+  const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));
+
+  const organization: Organization | null = useMemo(() => {
+    const list = orgs.data ?? [];
+    return list.find((o) => o.id === orgId) ?? list[0] ?? null;
+  }, [orgs.data, orgId]);
+
+  const projects = useLoad(
+    () => (organization ? client.projects(organization.id) : Promise.resolve([] as Project[])),
+    [organization?.id],
+  );
+  const project: Project | null = useMemo(() => {
+    const list = projects.data ?? [];
+    return list.find((p) => p.id === projectId) ?? list[0] ?? null;
+  }, [projects.data, projectId]);
+
+  const chooseOrg = (id: string) => {
+    localStorage.setItem(ORG_KEY, id);
+    setOrgId(id);
+    navigate('/');
   };
+  const chooseProject = useCallback((id: string) => {
+    localStorage.setItem(PROJECT_KEY, id);
+    setProjectId(id);
+    // A deployment belongs to one project: switching project leaves its page for the new project's list.
+    if (currentPath().startsWith('/deployments/')) {
+      navigate('/');
+    }
+  }, []);
+
+  const role =
+    organization?.role ?? me.data?.memberships.find((m) => m.organizationId === organization?.id)?.role ?? null;
+
+  const workspace: Workspace | null = me.data
+    ? {
+        me: me.data,
+        organization,
+        project,
+        role,
+        isAdmin: roleAtLeast(role, 'ADMIN'),
+        canWrite: roleAtLeast(role, 'MEMBER'),
+        reloadProjects: () => void projects.reload(),
+      }
+    : null;
+
+  const section = path.split('/')[1] ?? '';
+  const nav: { to: string; label: string; show: boolean; active: boolean }[] = [
+    { to: '/', label: 'Deployments', show: true, active: section === '' || section === 'deployments' },
+    { to: '/secrets', label: 'Secrets', show: workspace?.isAdmin ?? false, active: section === 'secrets' },
+    { to: '/members', label: 'Members', show: true, active: section === 'members' },
+    { to: '/audit', label: 'Audit log', show: true, active: section === 'audit' },
+    { to: '/nodes', label: 'Nodes', show: me.data?.operator ?? false, active: section === 'nodes' },
+    { to: '/gpu-types', label: 'GPU types', show: true, active: section === 'gpu-types' },
+  ];
 
   return (
-    <div className="page">
+    <div className="app">
+      <a className="skip-link" href="#content" onClick={(e) => { e.preventDefault(); document.getElementById('content')?.focus(); }}>
+        Skip to content
+      </a>
       <header className="topbar">
-        <span className="brand">Kiln</span>
-        {token && (
-          <button type="button" className="secondary" onClick={() => signOut(null)}>
+        <a className="brand" href={href('/')}>
+          <span className="logo" aria-hidden="true" /> Kiln
+        </a>
+        <div className="switchers">
+          <label className="switcher">
+            <span>Organization</span>
+            <select
+              aria-label="Organization"
+              value={organization?.id ?? ''}
+              onChange={(e) => chooseOrg(e.target.value)}
+              disabled={!orgs.data || orgs.data.length === 0}
+            >
+              {(orgs.data ?? []).map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="switcher">
+            <span>Project</span>
+            <select
+              aria-label="Project"
+              value={project?.id ?? ''}
+              onChange={(e) => chooseProject(e.target.value)}
+              disabled={!projects.data || projects.data.length === 0}
+            >
+              {(projects.data ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="account">
+          <span className="who" title={`Session renews automatically until you sign out; this token expires ${new Date(current.expiresAt).toLocaleTimeString()}`}>
+            {me.data?.email ?? ''}
+            {role && <span className="role">{role}</span>}
+          </span>
+          <button type="button" className="secondary on-dark" onClick={() => void logout()}>
             Sign out
           </button>
-        )}
+        </div>
       </header>
-      <main>
-        {token ? (
-          <Overview token={token} onSessionExpired={() => signOut('Your session has ended. Sign in again.')} />
+      <nav className="mainnav" aria-label="Main">
+        {nav
+          .filter((n) => n.show)
+          .map((n) => (
+            <a key={n.to} href={href(n.to)} aria-current={n.active ? 'page' : undefined}>
+              {n.label}
+            </a>
+          ))}
+      </nav>
+      {endsAt && (
+        <div className="session-banner" role="alert">
+          Your session could not be renewed and ends at {new Date(endsAt).toLocaleTimeString()}. Sign in again to keep working.
+          <button type="button" className="secondary small" onClick={() => void logout()}>
+            Sign in again
+          </button>
+        </div>
+      )}
+      <main id="content" tabIndex={-1}>
+        {me.error || orgs.error ? (
+          <ErrorBox error={(me.error ?? orgs.error) as Error} title="Your account could not be loaded." onRetry={() => { void me.reload(); void orgs.reload(); }} />
+        ) : !workspace || !orgs.data ? (
+          <Loading what="your workspace" />
         ) : (
-          <LoginForm notice={notice} onSignedIn={signIn} />
+          <WorkspaceContext.Provider value={workspace}>
+            <Routes path={path} projectsLoading={projects.loading && !projects.data} projectsError={projects.error} />
+          </WorkspaceContext.Provider>
         )}
       </main>
     </div>
   );
 }
 
-function LoginForm({ notice, onSignedIn }: { notice: string | null; onSignedIn: (token: string) => void }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+function Routes({ path, projectsLoading, projectsError }: { path: string; projectsLoading: boolean; projectsError: Error | null }) {
+  const parts = path.split('/').filter(Boolean);
+  switch (parts[0]) {
+    case 'nodes':
+      return <Nodes />;
+    case 'gpu-types':
+      return <GpuTypes />;
+    case 'members':
+      return <Members />;
+    case 'audit':
+      return <AuditLog />;
+    case 'secrets':
+      return <NeedsProject loading={projectsLoading} error={projectsError}>{(id) => <Secrets key={id} projectId={id} />}</NeedsProject>;
+    case 'deployments':
+      if (parts[1] === 'new') {
+        return <NeedsProject loading={projectsLoading} error={projectsError}>{(id) => <CreateDeployment key={id} projectId={id} />}</NeedsProject>;
+      }
+      if (parts[1]) {
+        return <DeploymentPage key={parts[1]} deploymentId={parts[1]} tab={parts[2] ?? 'overview'} />;
+      }
+      return <NeedsProject loading={projectsLoading} error={projectsError}>{(id) => <DeploymentList key={id} projectId={id} />}</NeedsProject>;
+    case undefined:
+      return <NeedsProject loading={projectsLoading} error={projectsError}>{(id) => <DeploymentList key={id} projectId={id} />}</NeedsProject>;
+    default:
+      return (
+        <div className="empty">
+          <p className="empty-title">There is no page at {path}.</p>
+          <a href={href('/')}>Go to deployments</a>
+        </div>
+      );
+  }
+}
+
+function NeedsProject({ loading, error, children }: { loading: boolean; error: Error | null; children: (projectId: string) => ReactNode }) {
+  const ws = useContextSafe();
+  const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await login(email.trim(), password));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : 'Sign-in failed.');
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="card login" onSubmit={submit} aria-labelledby="login-title">
-      <h1 id="login-title">Sign in to Kiln</h1>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      <label htmlFor="login-email">Email</label>
-      <input
-        id="login-email"
-        name="username"
-        type="email"
-        autoComplete="username"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <label htmlFor="login-password">Password</label>
-      <input
-        id="login-password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
-      </button>
-      <p className="hint">
-        <code>./kiln up</code> prints the login on start.
-      </p>
-    </form>
-  );
-}
-
-interface ProjectView {
-  project: Project;
-  deployments: Deployment[];
-  error: string | null;
-}
-
-interface OrganizationView {
-  organization: Organization;
-  projects: ProjectView[];
-  error: string | null;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : 'Something went wrong.';
-}
-
-/** Loads organizations → projects → deployments; a 401 anywhere ends the session. */
-async function loadOverview(token: string): Promise<OrganizationView[]> {
-  const orgs = await organizations(token);
-  return Promise.all(
-    orgs.map(async (organization): Promise<OrganizationView> => {
-      try {
-        const projectList = await projects(token, organization.id);
-        const projectViews = await Promise.all(
-          projectList.map(async (project): Promise<ProjectView> => {
-            try {
-              return { project, deployments: await deployments(token, project.id), error: null };
-            } catch (e) {
-              if (e instanceof ApiError && e.status === 401) {
-                throw e;
-              }
-              return { project, deployments: [], error: message(e) };
-            }
-          }),
-        );
-        return { organization, projects: projectViews, error: null };
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) {
-          throw e;
-        }
-        return { organization, projects: [], error: message(e) };
-      }
-    }),
-  );
-}
-
-function Overview({ token, onSessionExpired }: { token: string; onSessionExpired: () => void }) {
-  const [data, setData] = useState<OrganizationView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await loadOverview(token));
-      setError(null);
-      setUpdatedAt(new Date());
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        onSessionExpired();
-        return;
-      }
-      setError(message(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [token, onSessionExpired]);
-
-  useEffect(() => {
-    void refresh();
-    const timer = window.setInterval(() => void refresh(), REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [refresh]);
-
-  return (
-    <section aria-labelledby="overview-title">
-      <div className="toolbar">
-        <h1 id="overview-title">Deployments</h1>
-        <span className="muted" aria-live="polite">
-          {loading && !data ? 'Loading…' : updatedAt ? `Updated ${updatedAt.toLocaleTimeString()}` : ''}
-        </span>
-        <button type="button" className="secondary" onClick={() => void refresh()} disabled={loading}>
-          Refresh
-        </button>
+  const [createError, setCreateError] = useState<string | null>(null);
+  if (error) {
+    return <ErrorBox error={error} title="Projects could not be loaded." onRetry={ws.reloadProjects} />;
+  }
+  if (loading) {
+    return <Loading what="projects" />;
+  }
+  if (!ws.organization) {
+    return (
+      <div className="empty">
+        <p className="empty-title">You are not a member of any organization yet.</p>
+        <p>Ask an owner of an organization to add you as a member.</p>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {data && data.length === 0 && <p className="empty">You are not a member of any organization yet.</p>}
-      {data?.map((org) => (
-        <OrganizationSection key={org.organization.id} view={org} />
-      ))}
-    </section>
-  );
-}
-
-function OrganizationSection({ view }: { view: OrganizationView }) {
-  return (
-    <section className="organization" aria-label={`Organization ${view.organization.name}`}>
-      <h2>{view.organization.name}</h2>
-      {view.error && (
-        <p className="error" role="alert">
-          Projects could not be loaded: {view.error}
-        </p>
-      )}
-      {!view.error && view.projects.length === 0 && <p className="empty">No projects in this organization.</p>}
-      {view.projects.map((p) => (
-        <ProjectSection key={p.project.id} view={p} />
-      ))}
-    </section>
-  );
-}
-
-function ProjectSection({ view }: { view: ProjectView }) {
-  const titleId = `project-${view.project.id}`;
-  return (
-    <div className="card project">
-      <h3 id={titleId}>
-        {view.project.name} <span className="muted id">{view.project.id}</span>
-      </h3>
-      {view.error ? (
-        <p className="error" role="alert">
-          Deployments could not be loaded: {view.error}
-        </p>
-      ) : view.deployments.length === 0 ? (
-        <p className="empty">
-          No deployments in this project yet. Upload a model and create one with the management API
-          (<code>POST /api/v1/projects/{view.project.id}/deployments</code>).
-        </p>
-      ) : (
-        <table aria-labelledby={titleId}>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Ready / instances</th>
-              <th scope="col">Version tag</th>
-              <th scope="col">Deployment id</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.deployments.map((d) => (
-              <tr key={d.id}>
-                <td>{d.name}</td>
-                <td>
-                  <span className={`status status-${d.status.toLowerCase()}`}>{d.status}</span>
-                  {d.statusReason && <div className="muted reason">{d.statusReason}</div>}
-                </td>
-                <td>
-                  {d.readyInstances ?? 0} / {d.instances ?? 0}
-                </td>
-                <td>{d.versionTag ?? '—'}</td>
-                <td>
-                  <code>{d.id}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
-  );
+    );
+  }
+  if (!ws.project) {
+    const create = async (e: FormEvent) => {
+      e.preventDefault();
+      setBusy(true);
+      setCreateError(null);
+      try {
+        const p = await client.createProject(ws.organization!.id, name.trim());
+        localStorage.setItem(PROJECT_KEY, p.id);
+        ws.reloadProjects();
+      } catch (err) {
+        setCreateError(err instanceof Error ? err.message : 'The project could not be created.');
+      } finally {
+        setBusy(false);
+      }
+    };
+    return (
+      <div className="empty">
+        <p className="empty-title">{ws.organization.name} has no projects yet.</p>
+        {ws.isAdmin ? (
+          <form className="inline-form" onSubmit={create}>
+            <div className="field">
+              <label htmlFor="new-project-name">Project name</label>
+              <input id="new-project-name" required value={name} onChange={(e) => setName(e.target.value)} />
+            </div>
+            <button type="submit" disabled={busy || !name.trim()}>
+              Create project
+            </button>
+            {createError && <ErrorBox error={createError} />}
+          </form>
+        ) : (
+          <p>Ask an admin of the organization to create one.</p>
+        )}
+      </div>
+    );
+  }
+  return <>{children(ws.project.id)}</>;
 }

@@ -1,54 +1,93 @@
-// Thin client for the management API (DESIGN §4.4). The access token lives in sessionStorage only:
-// it survives a reload of the tab and is gone when the tab closes.
+// Client for the management API (DESIGN §4.4) and the predict call of the data plane (§4.1).
+// The session (access + refresh token, expiry) lives in sessionStorage only: it survives a reload of the tab and
+// is gone when the tab closes. A 401 is answered once by refreshing the access token; when that fails too the
+// session has ended and every listener hears about it.
 
-const TOKEN_KEY = 'kiln.accessToken';
+const SESSION_KEY = 'kiln.session';
 
-export interface Organization {
-  id: string;
-  name: string;
+export interface Session {
+  accessToken: string;
+  refreshToken: string | null;
+  /** Epoch millis when the access token stops being accepted. */
+  expiresAt: number;
 }
 
-export interface Project {
-  id: string;
-  organizationId?: string;
-  name: string;
+export interface ErrorDetail {
+  loc: (string | number)[];
+  msg: string;
+  type?: string;
 }
 
-export interface Deployment {
-  id: string;
-  projectId?: string;
-  name: string;
-  status: string;
-  statusReason?: string | null;
-  instances?: number;
-  readyInstances?: number;
-  versionTag?: string | null;
-}
-
-/** An error answer of the API, carrying the one-sentence message of the error body (DESIGN §4.3). */
+/** An error answer of the API: the one-sentence message of the error body (DESIGN §4.3) and its details. */
 export class ApiError extends Error {
   readonly status: number;
+  readonly detail: ErrorDetail[];
 
-  constructor(status: number, message: string) {
+  constructor(status: number, message: string, detail: ErrorDetail[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.detail = detail;
   }
 }
 
-export function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+type Listener = (session: Session | null, reason: 'signed-in' | 'refreshed' | 'expired' | 'signed-out') => void;
+
+let current: Session | null = readStored();
+let refreshing: Promise<Session | null> | null = null;
+const listeners = new Set<Listener>();
+
+function readStored(): Session | null {
+  try {
+    const text = sessionStorage.getItem(SESSION_KEY);
+    if (!text) {
+      return null;
+    }
+    const parsed = JSON.parse(text) as Session;
+    return typeof parsed.accessToken === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
-export function storeToken(token: string | null): void {
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+function publish(session: Session | null, reason: Parameters<Listener>[1]): void {
+  current = session;
+  if (session) {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   } else {
-    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(SESSION_KEY);
   }
+  listeners.forEach((l) => l(session, reason));
 }
 
-async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+export function session(): Session | null {
+  return current;
+}
+
+export function onSession(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+interface TokenAnswer {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number;
+}
+
+function toSession(answer: TokenAnswer, previousRefresh: string | null): Session {
+  if (!answer?.access_token) {
+    throw new ApiError(500, 'The sign-in answer carried no access token.');
+  }
+  const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
+  return {
+    accessToken: answer.access_token,
+    refreshToken: answer.refresh_token ?? previousRefresh,
+    expiresAt: Date.now() + seconds * 1000,
+  };
+}
+
+async function send(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -56,49 +95,131 @@ async function request<T>(method: string, path: string, token: string | null, bo
   if (token) {
     headers.Authorization = `Bearer ${token}`;
   }
-  let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'The control plane cannot be reached. Is Kiln running?');
   }
+}
+
+async function parse(response: Response): Promise<unknown> {
   const text = await response.text();
-  let json: unknown = null;
-  if (text) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
+  if (!text) {
+    return null;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function errorFrom(status: number, json: unknown): ApiError {
+  const body = json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
+  const detail = Array.isArray(body.detail) ? (body.detail as ErrorDetail[]) : [];
+  const message = typeof body.message === 'string' && body.message ? body.message : fallbackMessage(status);
+  return new ApiError(status, message, detail);
+}
+
+function fallbackMessage(status: number): string {
+  switch (status) {
+    case 401:
+      return 'Not signed in.';
+    case 403:
+      return 'You do not have access to this.';
+    case 404:
+      return 'Not found.';
+    case 413:
+      return 'The file is too large.';
+    case 429:
+      return 'Too many requests; try again in a moment.';
+    case 503:
+      return 'The service is not ready yet; try again in a moment.';
+    default:
+      return `The control plane answered ${status}.`;
+  }
+}
+
+/** Trades the refresh token for a new access token, once at a time; null when the session cannot go on. */
+export function refreshSession(): Promise<Session | null> {
+  const refreshToken = current?.refreshToken;
+  if (!refreshToken) {
+    return Promise.resolve(null);
+  }
+  if (!refreshing) {
+    refreshing = (async () => {
+      try {
+        const response = await send('POST', '/api/v1/auth/refresh', null, { refresh_token: refreshToken });
+        if (!response.ok) {
+          return null;
+        }
+        const next = toSession((await parse(response)) as TokenAnswer, refreshToken);
+        publish(next, 'refreshed');
+        return next;
+      } catch {
+        return null;
+      } finally {
+        refreshing = null;
+      }
+    })();
+  }
+  return refreshing;
+}
+
+/** A management API call with the session's token; a 401 refreshes once, then ends the session. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response = await send(method, path, current?.accessToken ?? null, body);
+  if (response.status === 401 && current) {
+    const renewed = await refreshSession();
+    if (renewed) {
+      response = await send(method, path, renewed.accessToken, body);
+    }
+    if (response.status === 401) {
+      publish(null, 'expired');
     }
   }
+  const json = await parse(response);
   if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(response.status, json));
+    throw errorFrom(response.status, json);
   }
   return json as T;
 }
 
-function errorMessage(status: number, json: unknown): string {
-  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string' && json.message) {
-    return json.message;
+export async function login(username: string, password: string): Promise<Session> {
+  const response = await send('POST', '/api/v1/auth/login', null, { username, password });
+  const json = await parse(response);
+  if (response.status === 401 || response.status === 403) {
+    throw new ApiError(response.status, 'Wrong email or password.');
   }
-  if (status === 401) {
-    return 'Not signed in.';
+  if (!response.ok) {
+    throw errorFrom(response.status, json);
   }
-  if (status === 403) {
-    return 'You do not have access to this.';
+  const next = toSession(json as TokenAnswer, null);
+  publish(next, 'signed-in');
+  return next;
+}
+
+/** Ends the session because it expired (the access token ran out and could not be renewed). */
+export function expireSession(): void {
+  if (current) {
+    publish(null, 'expired');
   }
-  if (status === 404) {
-    return 'Not found.';
+}
+
+export async function logout(): Promise<void> {
+  const refreshToken = current?.refreshToken;
+  publish(null, 'signed-out');
+  if (refreshToken) {
+    try {
+      await send('POST', '/api/v1/auth/logout', null, { refresh_token: refreshToken });
+    } catch {
+      // Signing out locally is what matters; the refresh token expires on its own.
+    }
   }
-  return `The control plane answered ${status}.`;
 }
 
 /** Lists come as a JSON array; a paged object with items/content/data is accepted too. */
-function asList<T>(json: unknown): T[] {
+export function asList<T>(json: unknown): T[] {
   if (Array.isArray(json)) {
     return json as T[];
   }
@@ -113,31 +234,381 @@ function asList<T>(json: unknown): T[] {
   return [];
 }
 
-export async function login(username: string, password: string): Promise<string> {
+const enc = encodeURIComponent;
+
+// ---- Resources --------------------------------------------------------------------------------------------
+
+export type Role = 'OWNER' | 'ADMIN' | 'MEMBER' | 'VIEWER';
+
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string | null;
+  operator: boolean;
+  memberships: { organizationId: string; organizationName: string; role: Role }[];
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  role?: Role;
+  createdAt?: string;
+}
+
+export interface Project {
+  id: string;
+  organizationId: string;
+  name: string;
+  defaultRateLimitPerSecond?: number | null;
+  createdAt?: string;
+}
+
+export interface Member {
+  userId: string;
+  organizationId: string;
+  email: string;
+  displayName: string | null;
+  role: Role;
+  createdAt: string;
+}
+
+export interface ModelVersion {
+  id: string;
+  modelId: string;
+  versionTag: string;
+  sha256: string;
+  sizeBytes: number;
+  descriptor?: { task?: string } & Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Model {
+  id: string;
+  projectId: string;
+  name: string;
+  task: string;
+  description: string | null;
+  createdAt: string;
+  versions: ModelVersion[];
+}
+
+export interface DeploymentSettings {
+  name: string;
+  modelVersionId: string;
+  instances: number;
+  resourceType: string;
+  gpuType: string | null;
+  gpusPerInstance: number;
+  region: string | null;
+  evaluationStrategy: string;
+  evaluationThreshold: number;
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  maxQueue: number;
+  timeoutMs: number;
+  rateLimitPerSecond: number | null;
+}
+
+export interface Deployment extends DeploymentSettings {
+  id: string;
+  projectId: string;
+  versionTag: string | null;
+  status: string;
+  statusReason: string | null;
+  readyInstances: number;
+  generation: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeploymentRequest = Partial<Omit<DeploymentSettings, 'gpuType' | 'region'>> & {
+  gpuType?: string;
+  region?: string;
+  modelId?: string;
+  versionTag?: string;
+};
+
+export interface Instance {
+  id: string;
+  deploymentId: string;
+  generation: number;
+  nodeId: string | null;
+  nodeAddress: string | null;
+  gpuIndices: number[];
+  status: string;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Point = [number, number | null];
+
+export interface DeploymentStats {
+  from: string;
+  to: string;
+  step: number;
+  uptimeSeconds: number | null;
+  availability: number | null;
+  series: Partial<
+    Record<
+      | 'requests'
+      | 'errors4xx'
+      | 'errors5xx'
+      | 'latencyP50Ms'
+      | 'latencyP95Ms'
+      | 'latencyP99Ms'
+      | 'concurrency'
+      | 'cpuPercent'
+      | 'memoryBytes'
+      | 'gpuUtilPercent'
+      | 'gpuMemoryBytes',
+      Point[]
+    >
+  >;
+}
+
+export interface DeploymentSummary {
+  deploymentId: string;
+  requests: number;
+  requestRatePerSecond: number;
+  errorRate: number | null;
+  latencyP95Ms: number | null;
+  sparkline: Point[];
+}
+
+export interface ProjectSummary {
+  from: string;
+  to: string;
+  deployments: DeploymentSummary[];
+}
+
+export interface LogEntry {
+  id: string | number;
+  deploymentId: string;
+  at: string;
+  level: 'INFO' | 'WARN' | 'ERROR';
+  kind: string;
+  message: string;
+  instanceId: string | null;
+  nodeId: string | null;
+}
+
+export interface Page<T> {
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+  items: T[];
+}
+
+export interface AuditEntry {
+  id: number;
+  organizationId: string | null;
+  projectId: string | null;
+  actorUserId: string | null;
+  actor: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown>;
+  remoteAddress: string | null;
+  createdAt: string;
+}
+
+export type SnippetLanguage = 'curl' | 'python' | 'javascript' | 'node' | 'java' | 'go' | 'r' | 'ruby' | 'c';
+
+export type Snippets = { predictUrl: string } & Partial<Record<SnippetLanguage, string>>;
+
+export interface ProjectKey {
+  id: string;
+  projectId: string;
+  name: string;
+  prefix: string;
+  secret?: string;
+  deploymentIds: string[] | null;
+  expiresAt: string | null;
+  rateLimitPerSecond: number | null;
+  createdAt: string;
+  createdByEmail: string | null;
+  lastUsedAt: string | null;
+  rotatedAt: string | null;
+  previousValidUntil: string | null;
+  status: 'ACTIVE' | 'ROTATING' | 'EXPIRED' | 'REVOKED' | string;
+}
+
+export interface NodeGpu {
+  index: number;
+  name: string;
+  memoryBytes: number;
+  uuid: string | null;
+  instanceId: string | null;
+}
+
+export interface FleetNode {
+  id: string;
+  name: string;
+  address: string;
+  state: string;
+  region: string | null;
+  labels: Record<string, string>;
+  cpuCores: number;
+  memoryBytes: number;
+  version: string | null;
+  cpuPercent: number | null;
+  usedMemoryBytes: number | null;
+  registeredAt: string;
+  lastHeartbeatAt: string;
+  instances: number;
+  gpus: NodeGpu[];
+}
+
+export interface GpuType {
+  id: string;
+  name: string;
+  memoryBytes: number;
+  createdAt: string;
+}
+
+export const client = {
+  me: () => api<Me>('GET', '/api/v1/me'),
+  organizations: async () => asList<Organization>(await api('GET', '/api/v1/organizations')),
+  projects: async (orgId: string) => asList<Project>(await api('GET', `/api/v1/organizations/${enc(orgId)}/projects`)),
+  createProject: (orgId: string, name: string) =>
+    api<Project>('POST', `/api/v1/organizations/${enc(orgId)}/projects`, { name }),
+  members: async (orgId: string) => asList<Member>(await api('GET', `/api/v1/organizations/${enc(orgId)}/members`)),
+  addMember: (orgId: string, body: { email: string; role: Role; password?: string }) =>
+    api<Member>('POST', `/api/v1/organizations/${enc(orgId)}/members`, body),
+  changeMember: (orgId: string, userId: string, role: Role) =>
+    api<Member>('PATCH', `/api/v1/organizations/${enc(orgId)}/members/${enc(userId)}`, { role }),
+  removeMember: (orgId: string, userId: string) =>
+    api<void>('DELETE', `/api/v1/organizations/${enc(orgId)}/members/${enc(userId)}`),
+  models: async (projectId: string) => asList<Model>(await api('GET', `/api/v1/projects/${enc(projectId)}/models`)),
+  createModel: (projectId: string, name: string) =>
+    api<Model>('POST', `/api/v1/projects/${enc(projectId)}/models`, { name }),
+  deployments: async (projectId: string) =>
+    asList<Deployment>(await api('GET', `/api/v1/projects/${enc(projectId)}/deployments`)),
+  deployment: (id: string) => api<Deployment>('GET', `/api/v1/deployments/${enc(id)}`),
+  createDeployment: (projectId: string, body: DeploymentRequest) =>
+    api<Deployment>('POST', `/api/v1/projects/${enc(projectId)}/deployments`, body),
+  updateDeployment: (id: string, body: DeploymentRequest) =>
+    api<Deployment>('PATCH', `/api/v1/deployments/${enc(id)}`, body),
+  deleteDeployment: (id: string, confirm: string) =>
+    api<Deployment>('DELETE', `/api/v1/deployments/${enc(id)}?confirm=${enc(confirm)}`),
+  instances: async (id: string) => asList<Instance>(await api('GET', `/api/v1/deployments/${enc(id)}/instances`)),
+  stats: (id: string, from: Date, to: Date, step: number) =>
+    api<DeploymentStats>(
+      'GET',
+      `/api/v1/deployments/${enc(id)}/stats?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}&step=${step}`,
+    ),
+  summary: (projectId: string, minutes: number) =>
+    api<ProjectSummary>('GET', `/api/v1/projects/${enc(projectId)}/stats/summary?minutes=${minutes}`),
+  snippets: (id: string) => api<Snippets>('GET', `/api/v1/deployments/${enc(id)}/snippets`),
+  logs: (id: string, page: number, pageSize: number) =>
+    api<Page<LogEntry>>('GET', `/api/v1/deployments/${enc(id)}/logs?page=${page}&pageSize=${pageSize}`),
+  keys: async (projectId: string) => asList<ProjectKey>(await api('GET', `/api/v1/projects/${enc(projectId)}/keys`)),
+  createKey: (
+    projectId: string,
+    body: { name: string; deploymentIds?: string[]; expiresAt?: string; rateLimitPerSecond?: number },
+  ) => api<ProjectKey>('POST', `/api/v1/projects/${enc(projectId)}/keys`, body),
+  rotateKey: (keyId: string, graceSeconds: number) =>
+    api<ProjectKey>('POST', `/api/v1/keys/${enc(keyId)}/rotate`, { graceSeconds }),
+  revokeKey: (keyId: string) => api<void>('DELETE', `/api/v1/keys/${enc(keyId)}`),
+  audit: (organizationId: string, projectId: string | null, page: number) =>
+    api<Page<AuditEntry>>(
+      'GET',
+      `/api/v1/audit?organizationId=${enc(organizationId)}${projectId ? `&projectId=${enc(projectId)}` : ''}&page=${page}`,
+    ),
+  nodes: async () => asList<FleetNode>(await api('GET', '/api/v1/nodes')),
+  nodeAction: (nodeId: string, action: 'cordon' | 'uncordon' | 'drain') =>
+    api<FleetNode>('POST', `/api/v1/nodes/${enc(nodeId)}/${action}`),
+  gpuTypes: async () => asList<GpuType>(await api('GET', '/api/v1/gpu-types')),
+  createGpuType: (name: string, memoryBytes: number) => api<GpuType>('POST', '/api/v1/gpu-types', { name, memoryBytes }),
+};
+
+/**
+ * Uploads an ONNX file as a new version of a model with XMLHttpRequest, because fetch cannot report upload
+ * progress. {@code onProgress} gets 0..1. An expired access token is refreshed once, as for every other call.
+ */
+export function uploadModelVersion(
+  modelId: string,
+  file: File,
+  versionTag: string,
+  onProgress: (fraction: number) => void,
+): Promise<ModelVersion> {
+  const attempt = (token: string | null) =>
+    new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/api/v1/models/${enc(modelId)}/versions`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (token) {
+        xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      }
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) {
+          onProgress(e.loaded / e.total);
+        }
+      };
+      xhr.onload = () => {
+        let json: unknown = null;
+        try {
+          json = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        } catch {
+          json = xhr.responseText;
+        }
+        resolve({ status: xhr.status, json });
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted. Check the connection and try again.'));
+      const form = new FormData();
+      form.append('file', file, file.name);
+      if (versionTag.trim()) {
+        form.append('versionTag', versionTag.trim());
+      }
+      xhr.send(form);
+    });
+  return (async () => {
+    let answer = await attempt(current?.accessToken ?? null);
+    if (answer.status === 401 && current) {
+      const renewed = await refreshSession();
+      if (renewed) {
+        onProgress(0);
+        answer = await attempt(renewed.accessToken);
+      }
+      if (answer.status === 401) {
+        publish(null, 'expired');
+      }
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      throw errorFrom(answer.status, answer.json);
+    }
+    onProgress(1);
+    return answer.json as ModelVersion;
+  })();
+}
+
+export interface PredictRoutine {
+  name: string;
+  args?: Record<string, unknown>;
+}
+
+/** POST /{deploymentId}/predict with a project key (data plane, not the session's JWT). */
+export async function predict(
+  deploymentId: string,
+  secret: string,
+  base64: string,
+  routines: PredictRoutine[],
+): Promise<unknown> {
+  let response: Response;
   try {
-    const answer = await request<{ access_token?: string }>('POST', '/api/v1/auth/login', null, { username, password });
-    if (!answer?.access_token) {
-      throw new ApiError(500, 'The login answer carried no access token.');
-    }
-    return answer.access_token;
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-      throw new ApiError(e.status, 'Wrong email or password.');
-    }
-    throw e;
+    response = await fetch(`/${enc(deploymentId)}/predict`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ image_type: 'base64', data: base64, routines }),
+    });
+  } catch {
+    throw new ApiError(0, 'The gateway cannot be reached.');
   }
-}
-
-export async function organizations(token: string): Promise<Organization[]> {
-  return asList<Organization>(await request('GET', '/api/v1/organizations', token));
-}
-
-export async function projects(token: string, organizationId: string): Promise<Project[]> {
-  const path = `/api/v1/organizations/${encodeURIComponent(organizationId)}/projects`;
-  return asList<Project>(await request('GET', path, token));
-}
-
-export async function deployments(token: string, projectId: string): Promise<Deployment[]> {
-  const path = `/api/v1/projects/${encodeURIComponent(projectId)}/deployments`;
-  return asList<Deployment>(await request('GET', path, token));
+  const json = await parse(response);
+  if (!response.ok) {
+    throw errorFrom(response.status, json);
+  }
+  return json;
 }

@@ -1,0 +1,13 @@
+package dev.kiln.controlplane.snippets;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * Client code for one deployment (DESIGN §4.4): complete programs that read a local image, send it as base64 to
+ * {@code predictUrl} and print the response. They carry the placeholders {@code YOUR_SECRET_KEY} and
+ * {@code path/to/image.jpg}, never a real key.
+ */
+@Serdeable
+public record Snippets(String predictUrl, String curl, String python, String javascript, String node, String java,
+                       String go, String r, String ruby, String c) {
+}
