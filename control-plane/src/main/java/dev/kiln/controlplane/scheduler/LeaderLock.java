@@ -27,6 +27,7 @@ public class LeaderLock {
     private final DataSource dataSource;
     private Connection held;
     private long term;
+    private boolean closed;
 
     LeaderLock(DataSource dataSource) {
         // The raw pool, not the transaction-bound proxy: this connection lives outside any transaction.
@@ -35,6 +36,9 @@ public class LeaderLock {
 
     /** True when this replica holds (or has just taken) the lock. */
     public synchronized boolean acquire() {
+        if (closed) {
+            return false; // shutting down: a round still running must not take the lock again after release()
+        }
         if (held != null) {
             if (valid(held)) {
                 return true;
@@ -66,6 +70,12 @@ public class LeaderLock {
     }
 
     @PreDestroy
+    public synchronized void close() {
+        closed = true;
+        release();
+    }
+
+    /** Gives the lock up; a later {@link #acquire()} may take it again. */
     public synchronized void release() {
         if (held != null) {
             try (PreparedStatement unlock = held.prepareStatement("SELECT pg_advisory_unlock(?)")) {

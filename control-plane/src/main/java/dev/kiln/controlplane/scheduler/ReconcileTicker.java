@@ -4,6 +4,7 @@ import dev.kiln.controlplane.deployment.DeploymentChanged;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.TransactionalEventListener;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +22,23 @@ class ReconcileTicker {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileTicker.class);
 
-    private final Reconciler reconciler;
+    private final Runnable round;
     private final AtomicBoolean soonRequested = new AtomicBoolean();
     private final AtomicBoolean soonRunning = new AtomicBoolean();
 
+    @Inject
     ReconcileTicker(Reconciler reconciler) {
-        this.reconciler = reconciler;
+        this(reconciler::runOnce);
+    }
+
+    ReconcileTicker(Runnable round) {
+        this.round = round;
     }
 
     @Scheduled(fixedDelay = "${kiln.scheduler.interval:1s}", initialDelay = "${kiln.scheduler.interval:1s}")
     void tick() {
         try {
-            reconciler.runOnce();
+            round.run();
         } catch (RuntimeException e) {
             // The next round tries again; a database hiccup must not kill the schedule.
             LOG.error("Reconcile round failed", e);
