@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -75,12 +73,7 @@ class BadInputEndToEndTest {
     private String revoked;
 
     @RegisterExtension
-    final TestWatcher logsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("Logs of the stack after " + context.getDisplayName() + ":\n" + stack.logs());
-        }
-    };
+    final StackLogsOnFailure logsOnFailure = new StackLogsOnFailure(() -> stack);
 
     @BeforeAll
     void startStackAndDeploy() throws Exception {

@@ -13,9 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.awt.image.BufferedImage;
 import java.net.InetAddress;
@@ -62,12 +60,7 @@ class PredictionEndToEndTest {
     private String secret;
 
     @RegisterExtension
-    final TestWatcher logsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("Logs of the stack after " + context.getDisplayName() + ":\n" + stack.logs());
-        }
-    };
+    final StackLogsOnFailure logsOnFailure = new StackLogsOnFailure(() -> stack);
 
     @BeforeAll
     void startStack() throws Exception {

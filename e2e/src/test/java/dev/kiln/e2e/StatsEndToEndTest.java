@@ -5,9 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -42,12 +40,7 @@ class StatsEndToEndTest {
     private String goodBody;
 
     @RegisterExtension
-    final TestWatcher logsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("Logs of the stack after " + context.getDisplayName() + ":\n" + stack.logs());
-        }
-    };
+    final StackLogsOnFailure logsOnFailure = new StackLogsOnFailure(() -> stack);
 
     @BeforeAll
     void startStackAndDeploy() throws Exception {

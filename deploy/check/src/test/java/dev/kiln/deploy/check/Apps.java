@@ -17,14 +17,16 @@ import java.util.stream.Stream;
 
 /**
  * What the two apps read, taken from their sources rather than restated: the KILN_* placeholders of their
- * resources (application.yml, logback.xml), the environment names Micronaut maps onto their kiln.*
- * {@code @ConfigurationProperties} records, their ports and management endpoints, and their main classes.
+ * resources (application.yml, logback.xml), those their code reads with System.getenv, the environment names
+ * Micronaut maps onto their kiln.* {@code @ConfigurationProperties} records, their ports and management endpoints,
+ * and their main classes.
  */
 enum Apps {
     CONTROL_PLANE("control-plane", "CP_MAIN", "KILN_PORT", "KILN_MANAGEMENT_PORT"),
     INFERENCE_NODE("inference-node", "NODE_MAIN", "KILN_NODE_PORT", "KILN_NODE_MANAGEMENT_PORT");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(KILN_[A-Z0-9_]+)(?::-?([^}]*))?}");
+    private static final Pattern GETENV = Pattern.compile("System\\.getenv\\(\"(KILN_[A-Z0-9_]+)\"\\)");
     private static final Pattern PROPERTIES = Pattern.compile(
             "@ConfigurationProperties\\(\"(kiln[a-z0-9.-]*)\"\\)\\s*(?:public\\s+)?record\\s+\\w+\\s*\\(");
 
@@ -40,7 +42,7 @@ enum Apps {
         this.managementPortVariable = managementPortVariable;
     }
 
-    /** Every KILN_* variable the app reads: placeholders in its resources and its kiln.* configuration records. */
+    /** Every KILN_* variable the app reads: placeholders in its resources, System.getenv calls, kiln.* records. */
     Set<String> environment() {
         Set<String> names = new TreeSet<>();
         for (Path file : files("src/main/resources", ".yml", ".yaml", ".xml", ".properties")) {
@@ -51,6 +53,10 @@ enum Apps {
         }
         for (Path file : files("src/main/java", ".java")) {
             String source = Repo.read(file);
+            Matcher direct = GETENV.matcher(source);
+            while (direct.find()) {
+                names.add(direct.group(1));
+            }
             Matcher m = PROPERTIES.matcher(source);
             while (m.find()) {
                 for (String component : components(source, m.end())) {
