@@ -50,6 +50,12 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json(body)))));
     }
 
+    Reply patch(String path, Object body) {
+        return send(authed(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body)))));
+    }
+
     Reply delete(String path) {
         return send(authed(HttpRequest.newBuilder(URI.create(base + path)).DELETE()));
     }

@@ -160,6 +160,59 @@ class FaultToleranceEndToEndTest {
 
     @Test
     @Order(4)
+    void aRolloutUnderSteadyLoadFailsNoRequest() {
+        int generation = api.get("/api/v1/deployments/" + deploymentId).body().get("generation").asInt();
+        int next;
+        List<SteadyLoad.Outcome> all;
+        List<SteadyLoad.Outcome> failed;
+        try (SteadyLoad load = new SteadyLoad(predictUrl(stack.url()), secret, body, CONCURRENCY).awaitSuccesses(20)) {
+            long started = System.nanoTime();
+            // A new queue bound needs new sessions: new instances load and become READY before the old ones drain.
+            Api.Reply patched = api.patch("/api/v1/deployments/" + deploymentId, Map.of("maxQueue", 48));
+            assertThat(patched.status()).as(patched.raw().body()).isEqualTo(200);
+            next = patched.body().get("generation").asInt();
+            assertThat(next).isGreaterThan(generation);
+            awaitInstances(deploymentId, instances -> instances.size() == 2 && instances.stream().allMatch(i ->
+                    i.get("generation").asInt() == next && "READY".equals(i.get("status").asText())));
+            AppProcess.sleep(3_000); // steady load on the new generation alone
+            load.close();
+            all = load.sent(t -> t >= started);
+            failed = load.failures(t -> t >= started);
+            System.out.printf("Rollout to generation %d: %d calls, %d failed%n", next, all.size(), failed.size());
+        }
+
+        assertThat(all).isNotEmpty();
+        assertThat(failed).as("failed calls during the rollout").isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void drainingANodeUnderSteadyLoadMovesItsInstanceWithoutAFailedRequest() {
+        String drainedId = instanceNodes(deploymentId).iterator().next();
+        List<SteadyLoad.Outcome> all;
+        List<SteadyLoad.Outcome> failed;
+        try (SteadyLoad load = new SteadyLoad(predictUrl(stack.url()), secret, body, CONCURRENCY).awaitSuccesses(20)) {
+            long started = System.nanoTime();
+            Api.Reply drained = api.post("/api/v1/nodes/" + drainedId + "/drain", Map.of());
+            assertThat(drained.status()).as(drained.raw().body()).isEqualTo(200);
+            awaitInstances(deploymentId, instances -> instances.size() == 2 && instances.stream().allMatch(i ->
+                    "READY".equals(i.get("status").asText()) && !drainedId.equals(i.get("nodeId").asText())));
+            AppProcess.sleep(3_000);
+            load.close();
+            all = load.sent(t -> t >= started);
+            failed = load.failures(t -> t >= started);
+            System.out.printf("Drain of a node: %d calls, %d failed%n", all.size(), failed.size());
+        }
+
+        assertThat(all).isNotEmpty();
+        assertThat(failed).as("failed calls while the node drained").isEmpty();
+        assertThat(instanceNodes(deploymentId)).hasSize(2).doesNotContain(drainedId);
+        // Back in service for the next test, which needs a spare node to replace a killed one.
+        assertThat(api.post("/api/v1/nodes/" + drainedId + "/uncordon", Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
     void killingANodeUnderLoadFailsAlmostNothingAndNothingOnceItsInstanceIsReplaced() {
         Map<String, String> names = nodeNamesById();
         String victimId = instanceNodes(deploymentId).iterator().next();
