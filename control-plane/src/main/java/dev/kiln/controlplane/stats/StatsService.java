@@ -76,6 +76,11 @@ class StatsService {
             throw query("step", "step must be at least 10 seconds (the window length).", "must be at least 10",
                     "value_error.number");
         }
+        if (stepSeconds > MAX_RANGE.toSeconds()) {
+            // Longer than any range: one point at most, and the bucket arithmetic in milliseconds stays in range.
+            throw query("step", "step may be at most " + MAX_RANGE.toSeconds() + " seconds (" + MAX_RANGE.toDays()
+                    + " days).", "must be at most " + MAX_RANGE.toSeconds(), "value_error.number");
+        }
         if (fromMinutes && stepSeconds % 60 != 0) {
             throw query("step", "Data older than " + config.rawRetention().toHours()
                             + " hours is kept per minute: step must be a multiple of 60 seconds.",

@@ -100,6 +100,8 @@ class StatsApiTest extends StatsTestBase {
         assertBadQuery(admin.get(base + "?from=" + now + "&to=" + now.minusSeconds(60)), "from");
         assertBadQuery(admin.get(base + "?from=" + now.minus(Duration.ofDays(32)) + "&to=" + now), "from");
         assertBadQuery(admin.get(base + "?step=5"), "step");
+        assertBadQuery(admin.get(base + "?step=" + Long.MAX_VALUE), "step");
+        assertBadQuery(admin.get(base + "?step=" + (Duration.ofDays(31).toSeconds() + 1)), "step");
         assertBadQuery(admin.get(base + "?from=" + now.minus(Duration.ofDays(7)) + "&to=" + now + "&step=10"), "step");
         assertBadQuery(admin.get(base + "?from=" + now.minus(Duration.ofDays(2)) + "&to="
                 + now.minus(Duration.ofDays(2)).plusSeconds(600) + "&step=30"), "step");
