@@ -42,12 +42,12 @@ public final class PredictBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        Map<String, String> options = BenchArgs.options(args);
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
         double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
         List<Integer> levels = java.util.Arrays.stream(options.getOrDefault("concurrency", "1,4,16").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
-        Path root = repositoryRoot();
+        Path root = BenchArgs.repositoryRoot();
         Path models = Path.of(options.getOrDefault("models", root.resolve("../shared/models").toString()))
                 .toAbsolutePath().normalize();
         Path home = Files.createDirectories(root.resolve("bench/target/run-" + System.currentTimeMillis()));
@@ -153,25 +153,4 @@ public final class PredictBench {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
-    }
-
-    /** The repository root: the working directory or its parent (Maven runs the bench from bench/). */
-    private static Path repositoryRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("inference-node")) && Files.isDirectory(p.resolve("control-plane"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("run the bench from the Kiln repository (no inference-node/ above " + here + ")");
-    }
 }

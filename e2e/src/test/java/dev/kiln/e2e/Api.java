@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 /** A thin JSON client for the management and prediction APIs, as a user's program would call them. */
@@ -58,6 +59,20 @@ final class Api {
 
     Reply delete(String path) {
         return send(authed(HttpRequest.newBuilder(URI.create(base + path)).DELETE()));
+    }
+
+    /** Polls the deployment until it has {@code status} (two minutes at most) and returns it as last read. */
+    JsonNode awaitStatus(String deploymentId, String status) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = get("/api/v1/deployments/" + deploymentId).body();
+            if (last != null && status.equals(last.path("status").asText())) {
+                return last;
+            }
+            AppProcess.sleep(250);
+        }
+        throw new AssertionError("deployment " + deploymentId + " not " + status + " in time; last seen: " + last);
     }
 
     /** Multipart upload of a model file, streamed from disk, with an optional descriptor part. */

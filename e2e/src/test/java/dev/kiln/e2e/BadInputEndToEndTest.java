@@ -107,7 +107,7 @@ class BadInputEndToEndTest {
         revoked = toRevoke.body().get("secret").asText();
         assertThat(api.delete("/api/v1/keys/" + toRevoke.body().get("id").asText()).status()).isEqualTo(204);
 
-        awaitStatus("ONLINE");
+        api.awaitStatus(deploymentId, "ONLINE");
         // The gateway learns of new keys and instances shortly after they exist.
         awaitStatus(() -> predict(secret, Api.json(base64Body(pngBase64))), 200);
         awaitStatus(() -> predict(revoked, Api.json(base64Body(pngBase64))), 401);
@@ -544,19 +544,6 @@ class BadInputEndToEndTest {
         Api.Reply key = api.post("/api/v1/projects/" + projectId + "/keys", request);
         assertThat(key.status()).as(key.raw().body()).isEqualTo(201);
         return key.body().get("secret").asText();
-    }
-
-    private void awaitStatus(String status) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = api.get("/api/v1/deployments/" + deploymentId).body();
-            if (last != null && status.equals(last.path("status").asText())) {
-                return;
-            }
-            AppProcess.sleep(250);
-        }
-        throw new AssertionError("deployment " + deploymentId + " not " + status + " in time; last seen: " + last);
     }
 
     /** Repeats {@code call} until it answers {@code status}, for what the gateway learns of shortly after. */

@@ -83,7 +83,7 @@ class FaultToleranceEndToEndTest {
         versionId = version.body().get("id").asText();
         deploymentId = createDeployment("classifier", 2);
 
-        assertThat(awaitStatus(deploymentId, "ONLINE").get("readyInstances").asInt()).isEqualTo(2);
+        assertThat(api.awaitStatus(deploymentId, "ONLINE").get("readyInstances").asInt()).isEqualTo(2);
         assertThat(instanceNodes(deploymentId)).hasSize(2);
         Api.Reply key = api.post("/api/v1/projects/" + projectId + "/keys", Map.of("name", "faults"));
         assertThat(key.status()).isEqualTo(201);
@@ -125,7 +125,7 @@ class FaultToleranceEndToEndTest {
         assertThat(readyInstanceIds(deploymentId)).as("the same instances serve").isEqualTo(instancesBefore);
         assertThat(api.get("/api/v1/projects/" + projectId + "/keys").body().findValuesAsText("id")).contains(keyId);
         String another = createDeployment("after-outage", 1);
-        awaitStatus(another, "ONLINE");
+        api.awaitStatus(another, "ONLINE");
         delete(another, "after-outage");
     }
 
@@ -139,7 +139,7 @@ class FaultToleranceEndToEndTest {
             stack.stopReplica();
             // Scheduling goes on without the replica, whichever of the two led: a deployment created now is placed.
             String during = createDeployment("during-restart", 1);
-            awaitStatus(during, "ONLINE");
+            api.awaitStatus(during, "ONLINE");
             delete(during, "during-restart");
             stack.startReplica();
             awaitServing(stack.replicaUrl());
@@ -282,19 +282,6 @@ class FaultToleranceEndToEndTest {
             reply = predictVia(gateway);
         }
         assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = api.get("/api/v1/deployments/" + id).body();
-            if (last != null && status.equals(last.path("status").asText())) {
-                return last;
-            }
-            AppProcess.sleep(250);
-        }
-        throw new AssertionError("deployment " + id + " not " + status + " in time; last seen: " + last);
     }
 
     private List<JsonNode> instances(String id) {

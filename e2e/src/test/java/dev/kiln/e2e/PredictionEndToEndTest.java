@@ -106,7 +106,7 @@ class PredictionEndToEndTest {
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         deploymentId = created.body().get("id").asText();
 
-        JsonNode online = awaitStatus(deploymentId, "ONLINE");
+        JsonNode online = api.awaitStatus(deploymentId, "ONLINE");
         assertThat(online.get("readyInstances").asInt()).isEqualTo(2);
         assertThat(online.get("versionTag").asText()).isEqualTo("v1");
         Set<String> nodes = new HashSet<>();
@@ -235,7 +235,7 @@ class PredictionEndToEndTest {
 
         assertThat(api.get("/api/v1/deployments/" + deploymentId).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/projects/" + projectId + "/keys").body()).isNotEmpty();
-        awaitStatus(deploymentId, "ONLINE");
+        api.awaitStatus(deploymentId, "ONLINE");
         Api.Reply again = awaitPrediction();
         assertThat(again.body().get("predictions")).isNotEmpty();
     }
@@ -287,19 +287,6 @@ class PredictionEndToEndTest {
         assertThat(reply.body().get("detail").isArray()).isTrue();
         assertThat(reply.body().get("predictId").asText()).isEqualTo(predictId);
         assertThat(reply.raw().body()).doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = api.get("/api/v1/deployments/" + id).body();
-            if (last != null && status.equals(last.path("status").asText())) {
-                return last;
-            }
-            AppProcess.sleep(250);
-        }
-        throw new AssertionError("deployment " + id + " not " + status + " in time; last seen: " + last);
     }
 
     /** After a restart the gateway may briefly have no ready instance (503); anything else is a failure. */

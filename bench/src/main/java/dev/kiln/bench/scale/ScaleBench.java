@@ -1,5 +1,6 @@
 package dev.kiln.bench.scale;
 
+import dev.kiln.bench.BenchArgs;
 import dev.kiln.e2e.Stack;
 
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,13 +51,13 @@ public final class ScaleBench {
     public static void main(String[] args) throws Exception {
         // Postgres's own log lines (relayed by the embedded launcher) would bury the figures.
         System.setProperty("org.slf4j.simpleLogger.log.io.zonky", "warn");
-        Map<String, String> options = options(args);
+        Map<String, String> options = BenchArgs.options(args);
         int nodeCount = Integer.parseInt(options.getOrDefault("nodes", "200"));
         int deploymentCount = Integer.parseInt(options.getOrDefault("deployments", "1000"));
         int perDeployment = Integer.parseInt(options.getOrDefault("instances", "3"));
         int measureSeconds = Integer.parseInt(options.getOrDefault("measure", "60"));
         int cores = Integer.parseInt(options.getOrDefault("cores", "32"));
-        Path root = repositoryRoot();
+        Path root = BenchArgs.repositoryRoot();
         Path model = Path.of(options.getOrDefault("model",
                 root.resolve("../shared/models/mobilenet_v3_small.onnx").toString())).toAbsolutePath().normalize();
         Path home = Files.createDirectories(root.resolve("bench/target/scale-" + System.currentTimeMillis()));
@@ -337,26 +337,4 @@ public final class ScaleBench {
         }
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
-    }
-
-    /** The repository root: the working directory or one above it. */
-    private static Path repositoryRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("inference-node")) && Files.isDirectory(p.resolve("control-plane"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("run the scale bench from the Kiln repository (no control-plane/ above "
-                + here + ")");
-    }
 }

@@ -1,9 +1,10 @@
 package dev.kiln.controlplane.keys;
 
 import dev.kiln.controlplane.common.Secrets;
+import io.micronaut.core.annotation.Nullable;
 
 /** Project secret format (DESIGN §8: 256-bit random, visible prefix): {@code kiln_} + base64url of 32 random bytes; prefix = first 12 chars. */
-final class KeyFormat {
+public final class KeyFormat {
 
     static final String SCHEME = "kiln_";
     static final int RANDOM_BYTES = 32;
@@ -20,6 +21,11 @@ final class KeyFormat {
 
     static String prefix(String secret) {
         return secret.substring(0, PREFIX_LENGTH);
+    }
+
+    /** The visible prefix of what has a key's shape, for logs; null for anything else, which may be a secret. */
+    public static @Nullable String loggablePrefix(@Nullable String secret) {
+        return plausible(secret) ? prefix(secret) : null;
     }
 
     /** Cheap shape check so garbage never reaches the hash table. */

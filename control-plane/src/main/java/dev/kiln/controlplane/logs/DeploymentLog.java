@@ -10,9 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -56,6 +60,29 @@ public class DeploymentLog {
             statement.setObject(8, deploymentId);
             return statement.executeUpdate();
         }));
+    }
+
+    /** Page {@code number} (from 1) of the deployment's lines, newest first. */
+    LogPage page(UUID deploymentId, int number, int size) {
+        List<LogEntry> rows = tx.executeRead(status -> jdbc.prepareStatement("""
+                SELECT id, deployment_id, at, level, kind, message, instance_id, node_id FROM deployment_events
+                WHERE deployment_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?""", statement -> {
+            statement.setObject(1, deploymentId);
+            statement.setInt(2, size + 1); // one more tells whether another page follows
+            statement.setLong(3, (long) (number - 1) * size);
+            List<LogEntry> entries = new ArrayList<>();
+            try (ResultSet r = statement.executeQuery()) {
+                while (r.next()) {
+                    entries.add(new LogEntry(r.getLong(1), r.getObject(2, UUID.class),
+                            r.getObject(3, OffsetDateTime.class).toInstant(), LogLevel.valueOf(r.getString(4)),
+                            LogKind.valueOf(r.getString(5)), r.getString(6), r.getObject(7, UUID.class),
+                            r.getObject(8, UUID.class)));
+                }
+            }
+            return entries;
+        }));
+        boolean hasMore = rows.size() > size;
+        return new LogPage(number, size, hasMore, hasMore ? rows.subList(0, size) : rows);
     }
 
     /** A configuration change: a new instance count is a SCALE line, a new generation a ROLLOUT line. */

@@ -5,7 +5,6 @@ import dev.kiln.controlplane.common.InvalidInputException;
 import dev.kiln.controlplane.stats.DeploymentScope;
 import dev.kiln.protocol.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -20,11 +19,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.micronaut.transaction.annotation.ReadOnly;
 
-import java.sql.ResultSet;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,16 +35,15 @@ class LogController {
     static final int MAX_PAGE_SIZE = 500;
 
     private final DeploymentScope scope;
-    private final JdbcOperations jdbc;
+    private final DeploymentLog log;
 
-    LogController(DeploymentScope scope, JdbcOperations jdbc) {
+    LogController(DeploymentScope scope, DeploymentLog log) {
         this.scope = scope;
-        this.jdbc = jdbc;
+        this.log = log;
     }
 
     @Get("/deployments/{deploymentId}/logs")
     @Operation(summary = "The deployment's log (loads, failures, refused requests, status changes), newest first")
-    @ReadOnly
     LogPage logs(@Parameter(hidden = true) Caller caller, UUID deploymentId, @QueryValue @Nullable Integer page,
                  @QueryValue @Nullable Integer pageSize) {
         int number = page == null ? 1 : page;
@@ -61,24 +55,6 @@ class LogController {
                             "value_error.number")));
         }
         scope.readable(caller, deploymentId);
-        List<LogEntry> rows = jdbc.prepareStatement("""
-                SELECT id, deployment_id, at, level, kind, message, instance_id, node_id FROM deployment_events
-                WHERE deployment_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?""", statement -> {
-            statement.setObject(1, deploymentId);
-            statement.setInt(2, size + 1);
-            statement.setLong(3, (long) (number - 1) * size);
-            List<LogEntry> entries = new ArrayList<>();
-            try (ResultSet r = statement.executeQuery()) {
-                while (r.next()) {
-                    entries.add(new LogEntry(r.getLong(1), r.getObject(2, UUID.class),
-                            r.getObject(3, OffsetDateTime.class).toInstant(), LogLevel.valueOf(r.getString(4)),
-                            LogKind.valueOf(r.getString(5)), r.getString(6), r.getObject(7, UUID.class),
-                            r.getObject(8, UUID.class)));
-                }
-            }
-            return entries;
-        });
-        boolean hasMore = rows.size() > size;
-        return new LogPage(number, size, hasMore, hasMore ? rows.subList(0, size) : rows);
+        return log.page(deploymentId, number, size);
     }
 }

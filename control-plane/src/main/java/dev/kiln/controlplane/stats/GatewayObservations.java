@@ -2,6 +2,7 @@ package dev.kiln.controlplane.stats;
 
 import dev.kiln.controlplane.common.ErrorResponses;
 import dev.kiln.controlplane.gateway.RoutingTable;
+import dev.kiln.controlplane.keys.KeyFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.core.annotation.Nullable;
@@ -44,10 +45,6 @@ public class GatewayObservations {
     private static final Pattern NAMES_DEPLOYMENT = Pattern.compile(
             "/(?!api/|internal/|v1/|v2/)([^/]+)/(?:predict|ping|info|predictions/[^/]+)|/v1/models/([^/:]+)(?::predict)?"
                     + "|/predictions/([^/]+)|/v2/models/([^/]+)(?:/ready|/infer)?");
-    private static final String KEY_SCHEME = "kiln_";
-    /** A Kiln key's visible prefix (keys.KeyFormat): enough to tell keys apart, nothing to authenticate with. */
-    private static final int KEY_PREFIX_LENGTH = 12;
-    private static final int KEY_LENGTH = KEY_SCHEME.length() + 43;
 
     private final RoutingTable routes;
     private final GatewayRefusals refusals;
@@ -119,8 +116,6 @@ public class GatewayObservations {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
-        String token = authorization.substring(7).trim();
-        return token.length() == KEY_LENGTH && token.startsWith(KEY_SCHEME) ? token.substring(0, KEY_PREFIX_LENGTH)
-                : null;
+        return KeyFormat.loggablePrefix(authorization.substring(7).trim());
     }
 }
