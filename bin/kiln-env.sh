@@ -80,6 +80,12 @@ kiln_require_maven() {
 }
 
 # The dashboard is built by Maven through the machine's Node.js/npm.
+# The browser tests (ui-tests) drive Debian's Chromium; say so before a long build rather than at its end.
+kiln_require_chromium() {
+    [[ -x /usr/bin/chromium ]] ||
+        kiln_die "the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium); or leave them out: ./kiln test -pl '!ui-tests'"
+}
+
 kiln_require_node() {
     local version major
     command -v node >/dev/null 2>&1 || kiln_die "needs Node.js $KILN_MIN_NODE+ with npm (node not found on PATH)"
