@@ -12,10 +12,10 @@ import io.micronaut.core.convert.format.ReadableBytes;
  *                             organizations for others)
  */
 @ConfigurationProperties("kiln.quotas")
-public record QuotaConfig(@Bindable(defaultValue = "256") long instances,
+public record QuotaConfig(@Bindable(defaultValue = "2000") long instances,
                           @Bindable(defaultValue = "64") long gpus,
-                          @Bindable(defaultValue = "100") long deployments,
-                          @Bindable(defaultValue = "500") long keys,
+                          @Bindable(defaultValue = "500") long deployments,
+                          @Bindable(defaultValue = "1000") long keys,
                           @Bindable(defaultValue = "50GB") @ReadableBytes long modelStorageBytes,
                           @Bindable(defaultValue = "10") long organizationsPerUser) {
 

@@ -56,7 +56,7 @@ class QuotaApiTest extends ApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.get("organizationId")).isEqualTo(org.id());
         assertThat(quotas(r)).containsOnlyKeys("instances", "gpus", "deployments", "keys", "modelStorageBytes");
-        assertThat(quotas(r).get("keys")).containsEntry("limit", 500).containsEntry("used", 1)
+        assertThat(quotas(r).get("keys")).containsEntry("limit", 1000).containsEntry("used", 1)
                 .containsEntry("unit", "count");
         assertThat(quotas(r).get("modelStorageBytes")).containsEntry("limit", 50L << 30).containsEntry("used", 0)
                 .containsEntry("unit", "bytes");
@@ -68,12 +68,12 @@ class QuotaApiTest extends ApiTest {
         Org other = org();
 
         assertThat(other.owner().get(quotasOf(org)).status()).isEqualTo(404);
-        assertThat(other.owner().patch(quotasOf(org), Map.of("keys", 1000)).status()).isEqualTo(404);
-        Api.Response notOperator = org.owner().patch(quotasOf(org), Map.of("keys", 1000));
+        assertThat(other.owner().patch(quotasOf(org), Map.of("keys", 7)).status()).isEqualTo(404);
+        Api.Response notOperator = org.owner().patch(quotasOf(org), Map.of("keys", 7));
         assertError(notOperator, 403, "Only operators may change quotas.");
         assertThat(anonymous.get(quotasOf(org)).status()).isEqualTo(401);
-        assertThat(anonymous.patch(quotasOf(org), Map.of("keys", 1000)).status()).isEqualTo(401);
-        assertThat(quotas(org.owner().get(quotasOf(org))).get("keys")).containsEntry("limit", 500);
+        assertThat(anonymous.patch(quotasOf(org), Map.of("keys", 7)).status()).isEqualTo(401);
+        assertThat(quotas(org.owner().get(quotasOf(org))).get("keys")).containsEntry("limit", 1000);
     }
 
     @Test
@@ -86,7 +86,7 @@ class QuotaApiTest extends ApiTest {
         assertThat(set.status()).as(set.body()).isEqualTo(200);
         assertThat(quotas(set).get("keys")).containsEntry("limit", 3);
         assertThat(quotas(set).get("modelStorageBytes")).containsEntry("limit", 1000);
-        assertThat(quotas(back).get("keys")).containsEntry("limit", 500);
+        assertThat(quotas(back).get("keys")).containsEntry("limit", 1000);
         assertThat(quotas(back).get("modelStorageBytes")).containsEntry("limit", 1000);
         assertThat(audit.findByTargetIdOrderById(org.id())).filteredOn(e -> e.action().equals("organization.quotas.update"))
                 .hasSize(2);
@@ -105,7 +105,7 @@ class QuotaApiTest extends ApiTest {
         assertError(negative, 400, "The quotas are not valid.");
         assertThat(negative.body()).contains("deployments").contains("must be between 0 and");
         assertError(fractional, 400, "The quotas are not valid.");
-        assertThat(quotas(admin.get(quotasOf(org))).get("keys")).containsEntry("limit", 500);
+        assertThat(quotas(admin.get(quotasOf(org))).get("keys")).containsEntry("limit", 1000);
     }
 
     @Test
