@@ -199,12 +199,16 @@ public final class PredictService {
     }
 
     private Duration decodeWait(ServingInstance instance, long arrived) {
-        long timeoutMs = settings(instance.assignment()).timeoutMs();
+        return decodeWait(decoding.maxWait(), settings(instance.assignment()).timeoutMs(), System.nanoTime() - arrived);
+    }
+
+    /** The node's decode wait, cut to what is left of the deployment's timeout (0 = none) after {@code elapsedNanos}. */
+    static Duration decodeWait(Duration maxWait, long timeoutMs, long elapsedNanos) {
         if (timeoutMs <= 0) {
-            return decoding.maxWait();
+            return maxWait;
         }
-        Duration left = Duration.ofMillis(timeoutMs).minusNanos(System.nanoTime() - arrived);
-        return left.compareTo(decoding.maxWait()) < 0 ? left : decoding.maxWait();
+        Duration left = Duration.ofMillis(timeoutMs).minusNanos(elapsedNanos);
+        return left.compareTo(maxWait) < 0 ? left : maxWait;
     }
 
     private CompletableFuture<Done> infer(ServingInstance instance, Prepared prepared, RunControl control) {

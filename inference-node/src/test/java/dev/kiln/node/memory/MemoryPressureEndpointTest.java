@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +46,8 @@ class MemoryPressureEndpointTest {
             + Base64.getEncoder().encodeToString(TestImages.encode(TestImages.scene(320, 240, 5), "png")) + "\"}";
     private final long ballastBytes = Math.min(768 * MB, Runtime.getRuntime().maxMemory() / 4);
     private ApplicationContext context;
-    private Assignment assignment;
+    private Assignment ssdlite;
+    private Assignment otherTenant;
     private byte[] ballast;
 
     @BeforeAll
@@ -59,10 +61,14 @@ class MemoryPressureEndpointTest {
                 "kiln.node.memory.pressure-threshold", threshold,
                 "kiln.node.memory.check-interval", "200ms")).start();
         context.getBean(EmbeddedServer.class).start();
-        assignment = TestAssignments.of(SampleModels.SSDLITE, new ServingSettings(1, 0, 8, 60_000, "entropy", 0.5));
-        ServingInstance instance = context.getBean(InstanceManager.class).add(assignment,
-                SampleModels.path(SampleModels.SSDLITE));
-        assertThat(instance.settled().get(60, TimeUnit.SECONDS).status()).isEqualTo(InstanceStatus.READY);
+        ServingSettings settings = new ServingSettings(1, 0, 8, 60_000, "entropy", 0.5);
+        ssdlite = TestAssignments.of(SampleModels.SSDLITE, settings);
+        otherTenant = TestAssignments.of(SampleModels.MOBILENET, settings);
+        for (Assignment a : List.of(ssdlite, otherTenant)) {
+            ServingInstance instance = context.getBean(InstanceManager.class).add(a,
+                    SampleModels.path(a.modelName() + ".onnx"));
+            assertThat(instance.settled().get(60, TimeUnit.SECONDS).status()).isEqualTo(InstanceStatus.READY);
+        }
     }
 
     @AfterAll
@@ -83,10 +89,10 @@ class MemoryPressureEndpointTest {
         return live;
     }
 
-    private HttpResponse<String> predict() throws Exception {
+    private HttpResponse<String> predict(Assignment a) throws Exception {
         int port = context.getBean(EmbeddedServer.class).getPort();
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/instances/"
-                        + assignment.instanceId() + "/predict"))
+                        + a.instanceId() + "/predict"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -96,21 +102,24 @@ class MemoryPressureEndpointTest {
     }
 
     @Test
-    void aNodeUnderMemoryPressureRefusesNewWorkWith503AndServesAgainOncePressureDrops() throws Exception {
-        assertThat(predict().statusCode()).isEqualTo(200);
+    void aNodeUnderMemoryPressureRefusesNewWorkWith503AndServesEveryTenantAgainOncePressureDrops() throws Exception {
+        assertThat(predict(ssdlite).statusCode()).isEqualTo(200);
+        assertThat(predict(otherTenant).statusCode()).isEqualTo(200);
         assertThat(pressureGauge()).isZero();
 
         ballast = new byte[(int) ballastBytes];
         System.gc();
         await().atMost(Duration.ofSeconds(30)).until(() -> context.getBean(MemoryWatch.class).underPressure());
-        HttpResponse<String> refused = predict();
+        HttpResponse<String> refused = predict(ssdlite);
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).contains("1");
         assertThat(refused.body()).contains("\"status\":503").contains("short of memory");
+        assertThat(predict(otherTenant).statusCode()).isEqualTo(503);
         assertThat(pressureGauge()).isEqualTo(1);
 
         ballast = null;
-        await().atMost(Duration.ofSeconds(30)).until(() -> predict().statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> predict(ssdlite).statusCode() == 200);
+        assertThat(predict(otherTenant).statusCode()).isEqualTo(200);
         assertThat(pressureGauge()).isZero();
     }
 }
