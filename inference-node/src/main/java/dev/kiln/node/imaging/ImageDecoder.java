@@ -8,6 +8,7 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.IntBinaryOperator;
 
 /**
@@ -106,7 +107,7 @@ public final class ImageDecoder {
     }
 
     private static String megapixels(long pixels) {
-        return String.format(java.util.Locale.ROOT, "%.1f", pixels / 1_000_000.0);
+        return String.format(Locale.ROOT, "%.1f", pixels / 1_000_000.0);
     }
 
     private static long ceilDiv(int value, int divisor) {
