@@ -1,5 +1,6 @@
 package dev.kiln.node.memory;
 
+import dev.kiln.node.imaging.PixelBudget;
 import dev.kiln.node.runtime.InstanceManager;
 import dev.kiln.node.runtime.ServingInstance;
 import dev.kiln.node.testing.SampleModels;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,12 +37,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A node whose pressure threshold sits a ballast above the heap it lives in: holding the ballast puts it under
- * pressure (503 + Retry-After, gauge at 1), dropping it lets it serve again without anyone else collecting garbage.
+ * pressure (503 + Retry-After for every tenant, gauge at 1) while a request admitted before still finishes; dropping
+ * the ballast lets it serve again without anyone else collecting garbage.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemoryPressureEndpointTest {
     private static final String TOKEN = "pressure-gateway-token";
     private static final long MB = 1 << 20;
+    private static final long PIXELS = 1_000_000;
     private final HttpClient http = HttpClient.newHttpClient();
     private final String body = "{\"image_type\":\"base64\",\"data\":\""
             + Base64.getEncoder().encodeToString(TestImages.encode(TestImages.scene(320, 240, 5), "png")) + "\"}";
@@ -59,7 +63,9 @@ class MemoryPressureEndpointTest {
                 "kiln.node.agent-enabled", false,
                 "kiln.node.gateway-token", TOKEN,
                 "kiln.node.memory.pressure-threshold", threshold,
-                "kiln.node.memory.check-interval", "200ms")).start();
+                "kiln.node.memory.check-interval", "200ms",
+                "kiln.node.decoding.max-decoded-pixels", PIXELS,
+                "kiln.node.decoding.max-wait", "60s")).start();
         context.getBean(EmbeddedServer.class).start();
         ServingSettings settings = new ServingSettings(1, 0, 8, 60_000, "entropy", 0.5);
         ssdlite = TestAssignments.of(SampleModels.SSDLITE, settings);
@@ -90,11 +96,15 @@ class MemoryPressureEndpointTest {
     }
 
     private HttpResponse<String> predict(Assignment a) throws Exception {
+        return http.send(request(a), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(Assignment a) {
         int port = context.getBean(EmbeddedServer.class).getPort();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/instances/"
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/instances/"
                         + a.instanceId() + "/predict"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private double pressureGauge() {
@@ -107,6 +117,13 @@ class MemoryPressureEndpointTest {
         assertThat(predict(otherTenant).statusCode()).isEqualTo(200);
         assertThat(pressureGauge()).isZero();
 
+        // A request in flight when pressure comes: it waits for pixels the test holds.
+        PixelBudget budget = context.getBean(PixelBudget.class);
+        PixelBudget.Permit held = ((PixelBudget.Granted) budget.acquire(PIXELS, 0)).permit();
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(request(ssdlite),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> budget.waiting() == 1);
+
         ballast = new byte[(int) ballastBytes];
         System.gc();
         await().atMost(Duration.ofSeconds(30)).until(() -> context.getBean(MemoryWatch.class).underPressure());
@@ -116,6 +133,8 @@ class MemoryPressureEndpointTest {
         assertThat(refused.body()).contains("\"status\":503").contains("short of memory");
         assertThat(predict(otherTenant).statusCode()).isEqualTo(503);
         assertThat(pressureGauge()).isEqualTo(1);
+        held.close();
+        assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).as("admitted before the pressure").isEqualTo(200);
 
         ballast = null;
         await().atMost(Duration.ofSeconds(30)).until(() -> predict(ssdlite).statusCode() == 200);
