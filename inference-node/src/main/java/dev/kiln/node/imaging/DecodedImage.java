@@ -8,8 +8,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * @param pixels continuous {@code CV_8UC3} rows
  * @param rgb    channel order of {@code pixels}: true for R,G,B (arrays), false for OpenCV's B,G,R (decoded files)
+ * @param permit the pixels' share of the node's decoding budget, given back with the pixels
  */
-public record DecodedImage(Mat pixels, boolean rgb, int width, int height) implements AutoCloseable {
+public record DecodedImage(Mat pixels, boolean rgb, int width, int height, PixelBudget.Permit permit)
+        implements AutoCloseable {
 
     public int pixelWidth() {
         return pixels.cols();
@@ -21,6 +23,10 @@ public record DecodedImage(Mat pixels, boolean rgb, int width, int height) imple
 
     @Override
     public void close() {
-        pixels.close();
+        try {
+            pixels.close();
+        } finally {
+            permit.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.node.predict;
 
+import dev.kiln.node.imaging.DecodingBusyException;
 import dev.kiln.node.imaging.ImageRejectedException;
 import dev.kiln.node.routines.InvalidRoutineException;
 import dev.kiln.node.runtime.InferenceCancelledException;
@@ -34,6 +35,8 @@ final class ErrorResponses {
                 }
                 yield response;
             }
+            case DecodingBusyException b -> body(503, b.getMessage(), List.of(), predictId)
+                    .header("Retry-After", String.valueOf(DecodingBusyException.RETRY_AFTER_SECONDS));
             case ImageRejectedException r -> body(r.status(), r.getMessage(), r.detail(), predictId);
             case InvalidRoutineException r -> body(400, r.getMessage(), List.of(r.detail()), predictId);
             case TimeoutException t -> timeout(timeoutMs, predictId);

@@ -8,12 +8,14 @@ import dev.kiln.node.adapters.RawOutputs;
 import dev.kiln.node.adapters.RawTensor;
 import dev.kiln.node.imaging.Base64Image;
 import dev.kiln.node.imaging.DecodedImage;
+import dev.kiln.node.imaging.DecodingConfig;
 import dev.kiln.node.imaging.Geometry;
 import dev.kiln.node.imaging.ImageDecoder;
 import dev.kiln.node.imaging.ImageFetcher;
 import dev.kiln.node.imaging.ImagingConfig;
 import dev.kiln.node.imaging.PreparedInput;
 import dev.kiln.node.imaging.Preprocessor;
+import dev.kiln.node.memory.MemoryWatch;
 import dev.kiln.node.routines.Routines;
 import dev.kiln.node.runtime.Admission;
 import dev.kiln.node.runtime.InferenceCancelledException;
@@ -30,6 +32,7 @@ import dev.kiln.protocol.ServingSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +56,16 @@ public final class PredictService {
     private final ImageFetcher fetcher;
     private final AdapterRegistry adapters;
     private final ImagingConfig imaging;
+    private final DecodingConfig decoding;
+    private final MemoryWatch memory;
     private final ExecutorService requestThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("kiln-request-", 1).factory());
 
     PredictService(InstanceManager instances, PredictRequestParser parser, ImageDecoder decoder, ImageFetcher fetcher,
-                   AdapterRegistry adapters, ImagingConfig imaging) {
+                   AdapterRegistry adapters, ImagingConfig imaging, DecodingConfig decoding, MemoryWatch memory) {
         this.imaging = imaging;
+        this.decoding = decoding;
+        this.memory = memory;
         this.instances = instances;
         this.parser = parser;
         this.decoder = decoder;
@@ -73,7 +80,7 @@ public final class PredictService {
     public CompletableFuture<PredictResponse> predict(String instanceId, String predictId, byte[] body) {
         long arrived = System.nanoTime();
         ServingInstance instance = find(instanceId);
-        Admission admission = admit(instance);
+        Admission admission = admit(instance, memory);
         RunControl control = new RunControl();
         CompletableFuture<PredictResponse> work;
         try {
@@ -122,7 +129,12 @@ public final class PredictService {
         return new PredictException(404, "Instance " + instanceId + " is not served by this node.", List.of(), null);
     }
 
-    static Admission admit(ServingInstance instance) {
+    /** A place in the instance's queue, or 503 while loading, failed, full or while the node is short of memory. */
+    static Admission admit(ServingInstance instance, MemoryWatch memory) {
+        if (memory.underPressure()) {
+            throw new PredictException(503, "The node is short of memory and takes no new requests until it "
+                    + "recovers; retry later.", List.of(), memory.retryAfterSeconds());
+        }
         if (instance.status() == InstanceStatus.LOADING) {
             throw PredictException.unavailable("The instance is still loading its model.");
         }
@@ -130,7 +142,7 @@ public final class PredictService {
             throw PredictException.unavailable("The instance failed to load its model: " + instance.error());
         }
         return instance.tryAdmit().orElseThrow(() -> PredictException.unavailable(
-                "The instance's queue is full (" + settings(instance.assignment()).maxQueue() + " waiting); retry later."));
+                "The instance's queue is full (" + instance.queue().effective() + " waiting); retry later."));
     }
 
     /** Everything before the model: parse, get the image, make the tensor. Runs on a virtual thread. */
@@ -140,7 +152,7 @@ public final class PredictService {
         ModelDescriptor descriptor = instance.assignment().descriptor();
         Reader reader = reader(descriptor, request, settings(instance.assignment()));
         Map<String, Object> options = Preprocessor.withMaxSide(descriptor.options(), imaging.dynamicMaxSide());
-        try (DecodedImage image = image(request, descriptor.input(), options)) {
+        try (DecodedImage image = image(request, descriptor.input(), options, decodeWait(instance, arrived))) {
             PreparedInput input = Preprocessor.prepare(image, descriptor.input(), options, instance.buffers());
             long done = System.nanoTime();
             return new Prepared(input, reader, image.width(), image.height(), ms(started - arrived),
@@ -170,16 +182,33 @@ public final class PredictService {
         };
     }
 
-    private DecodedImage image(PredictRequest request, InputSpec spec, Map<String, Object> options) {
+    /**
+     * Pixels are given back once the tensor is filled (the try-with-resources in {@link #prepare}), whatever happens;
+     * the wait for them is bounded by the node's decode wait and by what is left of the deployment's timeout.
+     */
+    private DecodedImage image(PredictRequest request, InputSpec spec, Map<String, Object> options, Duration wait) {
         return switch (request.imageType()) {
-            case ARRAY -> decoder.fromRgb(request.array());
-            case BASE64 -> decode(Base64Image.decode(request.text()), spec, options);
-            case URL -> decode(fetcher.fetch(request.text()), spec, options);
+            case ARRAY -> decoder.fromRgb(request.array(), wait);
+            case BASE64 -> decode(Base64Image.decode(request.text()), spec, options, wait);
+            case URL -> decode(fetcher.fetch(request.text()), spec, options, wait);
         };
     }
 
-    private DecodedImage decode(byte[] bytes, InputSpec spec, Map<String, Object> options) {
-        return decoder.decode(bytes, (w, h) -> Preprocessor.jpegReduction(spec, options, w, h));
+    private DecodedImage decode(byte[] bytes, InputSpec spec, Map<String, Object> options, Duration wait) {
+        return decoder.decode(bytes, (w, h) -> Preprocessor.jpegReduction(spec, options, w, h), wait);
+    }
+
+    private Duration decodeWait(ServingInstance instance, long arrived) {
+        return decodeWait(decoding.maxWait(), settings(instance.assignment()).timeoutMs(), System.nanoTime() - arrived);
+    }
+
+    /** The node's decode wait, cut to what is left of the deployment's timeout (0 = none) after {@code elapsedNanos}. */
+    static Duration decodeWait(Duration maxWait, long timeoutMs, long elapsedNanos) {
+        if (timeoutMs <= 0) {
+            return maxWait;
+        }
+        Duration left = Duration.ofMillis(timeoutMs).minusNanos(elapsedNanos);
+        return left.compareTo(maxWait) < 0 ? left : maxWait;
     }
 
     private CompletableFuture<Done> infer(ServingInstance instance, Prepared prepared, RunControl control) {

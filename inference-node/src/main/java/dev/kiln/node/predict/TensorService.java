@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.kiln.node.adapters.RawOutputs;
+import dev.kiln.node.memory.MemoryWatch;
 import dev.kiln.node.runtime.Admission;
 import dev.kiln.node.runtime.InferenceFailedException;
 import dev.kiln.node.runtime.ServingInstance;
@@ -47,8 +48,11 @@ final class TensorService {
     private final ExecutorService requestThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("kiln-infer-", 1).factory());
 
-    TensorService(PredictService predictions) {
+    private final MemoryWatch memory;
+
+    TensorService(PredictService predictions, MemoryWatch memory) {
         this.predictions = predictions;
+        this.memory = memory;
     }
 
     CompletableFuture<V2Bodies.ModelMetadata> metadata(String instanceId) {
@@ -65,7 +69,7 @@ final class TensorService {
     /** Fails with {@link PredictException} (400 bad tensors, 404, 503), a timeout, or the model's failure. */
     CompletableFuture<V2Bodies.InferResponse> infer(String instanceId, String predictId, byte[] body) {
         ServingInstance instance = predictions.find(instanceId);
-        Admission admission = PredictService.admit(instance);
+        Admission admission = PredictService.admit(instance, memory);
         CompletableFuture<V2Bodies.InferResponse> work;
         try {
             // Parsing a large JSON body blocks: off the event loop, and off the inference threads too.

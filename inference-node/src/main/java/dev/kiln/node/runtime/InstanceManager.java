@@ -33,14 +33,16 @@ public final class InstanceManager {
     private final OrtRuntime ort;
     private final InferencePool pool;
     private final DescriptorValidator validator;
+    private final QueueSizing queueSizing;
     private final ExecutorService loader = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("kiln-loader-", 1).daemon().factory());
     /** Wakes batches whose queue delay has ended; it only hands work to the inference pool. */
     private final ScheduledExecutorService batchTimer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("kiln-batch-timer").daemon().factory());
 
-    public InstanceManager(OrtRuntime ort, InferencePool pool, DescriptorValidator validator) {
+    public InstanceManager(OrtRuntime ort, InferencePool pool, DescriptorValidator validator, QueueSizing queueSizing) {
         this.ort = ort;
+        this.queueSizing = queueSizing;
         this.pool = pool;
         this.validator = validator;
     }
@@ -67,7 +69,13 @@ public final class InstanceManager {
     }
 
     private ServingInstance start(Assignment assignment, ArtifactResolver artifacts) {
-        ServingInstance instance = new ServingInstance(assignment, ort.environment(), pool, pool.threads(), batchTimer);
+        QueueClamp queue = queueSizing.clamp(assignment);
+        if (queue.clampedBy() != null) {
+            LOG.info("Instance {}: maxQueue {} clamped to {} by {}", assignment.instanceId(), queue.configured(),
+                    queue.effective(), queue.clampedBy());
+        }
+        ServingInstance instance = new ServingInstance(assignment, ort.environment(), pool, pool.threads(), batchTimer,
+                queue);
         instances.put(assignment.instanceId(), instance);
         loader.execute(() -> load(instance, artifacts));
         return instance;

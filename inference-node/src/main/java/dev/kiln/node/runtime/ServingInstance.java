@@ -34,6 +34,7 @@ public final class ServingInstance {
     private final int concurrency;
     private final DirectBufferPool buffers;
     private final ScheduledExecutorService timer;
+    private final QueueClamp queue;
     private final BatchSizes batchSizes = new BatchSizes();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger nextSession = new AtomicInteger();
@@ -46,8 +47,9 @@ public final class ServingInstance {
     private volatile Batcher batcher;
 
     ServingInstance(Assignment assignment, OrtEnvironment env, Executor pool, int concurrency,
-                    ScheduledExecutorService timer) {
+                    ScheduledExecutorService timer, QueueClamp queue) {
         this.assignment = assignment;
+        this.queue = queue;
         this.env = env;
         this.pool = pool;
         this.concurrency = concurrency;
@@ -73,6 +75,11 @@ public final class ServingInstance {
 
     public int outstanding() {
         return outstanding.get();
+    }
+
+    /** The deployment's {@code maxQueue} and the length this node's memory allows. */
+    public QueueClamp queue() {
+        return queue;
     }
 
     public DirectBufferPool buffers() {
@@ -103,12 +110,13 @@ public final class ServingInstance {
     }
 
     /**
-     * Requests an instance holds at most: {@code maxQueue} waiting plus one running per inference thread (a batch
-     * per thread when batching). Counted from arrival, so images being fetched and decoded are bounded too.
+     * Requests an instance holds at most: {@code maxQueue} (as memory allows) waiting plus one running per inference
+     * thread (a batch per thread when batching). Counted from arrival, so images being fetched and decoded are
+     * bounded too.
      */
     int capacity() {
         ServingSettings s = settings(assignment);
-        return Math.max(1, s.maxQueue()) + concurrency * (batcher != null ? s.maxBatchSize() : 1);
+        return queue.effective() + concurrency * (batcher != null ? s.maxBatchSize() : 1);
     }
 
     /** Admits one request, or empty when the instance is not ready or full. Close the admission when done. */

@@ -8,6 +8,7 @@ import dev.kiln.onnx.DescriptorOverrides;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ final class LayoutModels {
         Path file = Files.createTempFile("kiln-layout-", ".onnx");
         try (ModelRunner runner = new ModelRunner(model.write(file), overrides);
              DecodedImage image = runner.decoder().fromRgb(new RgbArray(imageWidth, imageHeight,
-                     new byte[imageWidth * imageHeight * 3]))) {
+                     new byte[imageWidth * imageHeight * 3]), Duration.ZERO)) {
             return runner.run(image, adapter).predictions();
         } finally {
             Files.deleteIfExists(file);

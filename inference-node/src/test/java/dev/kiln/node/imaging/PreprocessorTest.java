@@ -5,6 +5,7 @@ import dev.kiln.protocol.InputSpec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class PreprocessorTest {
-    private final ImageDecoder decoder = new ImageDecoder(ImagingConfig.defaults());
+    private final ImageDecoder decoder = new ImageDecoder(ImagingConfig.defaults(), new PixelBudget(Long.MAX_VALUE));
     private final DirectBufferPool pool = new DirectBufferPool(2);
     /** Two pixels: pure red and (0, 128, 255). */
     private final RgbArray twoPixels = new RgbArray(2, 1, new byte[]{(byte) 255, 0, 0, 0, (byte) 128, (byte) 255});
@@ -32,7 +33,7 @@ class PreprocessorTest {
     @Test
     void nchwScalesThenNormalizesPerChannel() {
         InputSpec spec = spec("NCHW", "RGB", 1 / 255.0, List.of(0.5, 0.25, 0.0), List.of(0.5, 0.25, 2.0), "float32");
-        try (DecodedImage image = decoder.fromRgb(twoPixels);
+        try (DecodedImage image = decoder.fromRgb(twoPixels, Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, spec, Map.of(), pool)) {
             assertThat(input.tensor().shape()).containsExactly(1, 3, 1, 2);
             // Planes R, G, B; value = (v/255 - mean) / std.
@@ -46,7 +47,7 @@ class PreprocessorTest {
     @Test
     void bgrModelsGetChannelsSwapped() {
         InputSpec spec = spec("CHW", "BGR", 1.0, List.of(), List.of(), "float32");
-        try (DecodedImage image = decoder.fromRgb(twoPixels);
+        try (DecodedImage image = decoder.fromRgb(twoPixels, Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, spec, Map.of(), pool)) {
             assertThat(input.tensor().shape()).containsExactly(3, 1, 2);
             assertThat(floats(input)).containsExactly(0f, 255f, 0f, 128f, 255f, 0f);
@@ -57,7 +58,7 @@ class PreprocessorTest {
     void decodedFilesAreBgrAndComeOutRgb() {
         byte[] png = dev.kiln.node.testing.TestImages.encode(solid(0xFF2040), "png");
         InputSpec spec = spec("HWC", "RGB", 1.0, List.of(), List.of(), "float32");
-        try (DecodedImage image = decoder.decode(png, (w, h) -> 1);
+        try (DecodedImage image = decoder.decode(png, (w, h) -> 1, Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, spec, Map.of(), pool)) {
             assertThat(image.rgb()).isFalse();
             float[] v = floats(input);
@@ -70,7 +71,7 @@ class PreprocessorTest {
     @Test
     void nhwcUint8KeepsRawBytes() {
         InputSpec spec = spec("NHWC", "RGB", 1.0, List.of(), List.of(), "uint8");
-        try (DecodedImage image = decoder.fromRgb(twoPixels);
+        try (DecodedImage image = decoder.fromRgb(twoPixels, Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, spec, Map.of(), pool)) {
             assertThat(input.tensor().uint8()).isTrue();
             assertThat(input.tensor().shape()).containsExactly(1, 1, 2, 3);
@@ -121,7 +122,7 @@ class PreprocessorTest {
                 "letterbox", false);
         byte[] white = new byte[200 * 100 * 3];
         java.util.Arrays.fill(white, (byte) 255);
-        try (DecodedImage image = decoder.fromRgb(new RgbArray(200, 100, white));
+        try (DecodedImage image = decoder.fromRgb(new RgbArray(200, 100, white), Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, spec, Map.of(), pool)) {
             Geometry g = input.geometry();
             assertThat(g.scaleX()).isEqualTo(0.5);
@@ -143,7 +144,7 @@ class PreprocessorTest {
     void stretchGeometryMapsTensorPixelsToTheOriginal() {
         InputSpec spec = new InputSpec("x", "NCHW", 50, 100, "RGB", 1.0, List.of(), List.of(), "float32",
                 "stretch", false);
-        try (DecodedImage image = decoder.fromRgb(new RgbArray(400, 100, new byte[400 * 100 * 3]));
+        try (DecodedImage image = decoder.fromRgb(new RgbArray(400, 100, new byte[400 * 100 * 3]), Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, spec, Map.of(), pool)) {
             assertThat(input.tensor().shape()).containsExactly(1, 3, 50, 100);
             assertThat(input.geometry().x(25)).isCloseTo(0.25, within(1e-9));

@@ -8,11 +8,13 @@ import dev.kiln.node.adapters.TorchvisionAdapter;
 import dev.kiln.node.imaging.DecodedImage;
 import dev.kiln.node.imaging.ImageDecoder;
 import dev.kiln.node.imaging.ImagingConfig;
+import dev.kiln.node.imaging.PixelBudget;
 import dev.kiln.node.imaging.PreparedInput;
 import dev.kiln.node.imaging.Preprocessor;
 import dev.kiln.node.testing.SampleModels;
 import dev.kiln.node.testing.TestAssignments;
 import dev.kiln.node.testing.TestImages;
+import dev.kiln.node.testing.TestQueues;
 import dev.kiln.protocol.Assignment;
 import dev.kiln.protocol.InstanceStatus;
 import dev.kiln.protocol.ServingSettings;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,7 @@ import static org.assertj.core.api.Assertions.within;
 class BatchingTest {
     private static final RuntimeConfig CONFIG = new RuntimeConfig(null, 2, 1, false);
     private static final ClassificationAdapter CLASSIFICATION = new ClassificationAdapter();
-    private static final ImageDecoder DECODER = new ImageDecoder(ImagingConfig.defaults());
+    private static final ImageDecoder DECODER = new ImageDecoder(ImagingConfig.defaults(), new PixelBudget(Long.MAX_VALUE));
     private static InferencePool pool;
     private static InstanceManager manager;
 
@@ -48,7 +51,8 @@ class BatchingTest {
     static void start() {
         pool = new InferencePool(CONFIG);
         manager = new InstanceManager(new OrtRuntime(CONFIG), pool,
-                new AdapterRegistry(List.of(new TorchvisionAdapter(), new ProbMapAdapter(), CLASSIFICATION)));
+                new AdapterRegistry(List.of(new TorchvisionAdapter(), new ProbMapAdapter(), CLASSIFICATION)),
+                TestQueues.sizing());
     }
 
     @AfterAll
@@ -71,7 +75,7 @@ class BatchingTest {
     private static PreparedInput prepare(ServingInstance instance, long seed) {
         var d = instance.assignment().descriptor();
         try (DecodedImage image = DECODER.decode(TestImages.encode(TestImages.scene(640, 480, seed), "jpg"),
-                (w, h) -> 1)) {
+                (w, h) -> 1, Duration.ZERO)) {
             return Preprocessor.prepare(image, d.input(), d.options(), instance.buffers());
         }
     }

@@ -8,11 +8,13 @@ import dev.kiln.node.adapters.TorchvisionAdapter;
 import dev.kiln.node.imaging.DecodedImage;
 import dev.kiln.node.imaging.ImageDecoder;
 import dev.kiln.node.imaging.ImagingConfig;
+import dev.kiln.node.imaging.PixelBudget;
 import dev.kiln.node.imaging.PreparedInput;
 import dev.kiln.node.imaging.Preprocessor;
 import dev.kiln.node.testing.SampleModels;
 import dev.kiln.node.testing.TestAssignments;
 import dev.kiln.node.testing.TestImages;
+import dev.kiln.node.testing.TestQueues;
 import dev.kiln.onnx.GpuProbe;
 import dev.kiln.protocol.Assignment;
 import dev.kiln.protocol.InstanceStatus;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -44,7 +47,8 @@ class InstanceManagerTest {
     static void start() {
         pool = new InferencePool(CONFIG);
         manager = new InstanceManager(new OrtRuntime(CONFIG), pool,
-                new AdapterRegistry(List.of(TORCHVISION, new ProbMapAdapter(), new ClassificationAdapter())));
+                new AdapterRegistry(List.of(TORCHVISION, new ProbMapAdapter(), new ClassificationAdapter())),
+                TestQueues.sizing());
     }
 
     @AfterAll
@@ -68,9 +72,9 @@ class InstanceManagerTest {
             assertThat(r.instanceId()).isEqualTo(a.instanceId());
             assertThat(r.status()).isEqualTo(InstanceStatus.READY);
         });
-        ImageDecoder decoder = new ImageDecoder(ImagingConfig.defaults());
+        ImageDecoder decoder = new ImageDecoder(ImagingConfig.defaults(), new PixelBudget(Long.MAX_VALUE));
         try (Admission ignored = instance.tryAdmit().orElseThrow();
-             DecodedImage image = decoder.decode(TestImages.encode(TestImages.scene(320, 240, 1), "png"), (w, h) -> 1);
+             DecodedImage image = decoder.decode(TestImages.encode(TestImages.scene(320, 240, 1), "png"), (w, h) -> 1, Duration.ZERO);
              PreparedInput input = Preprocessor.prepare(image, a.descriptor().input(), a.descriptor().options(),
                      instance.buffers())) {
             InferenceOutcome<List<Prediction>> outcome = instance.infer(input.tensor(), new RunControl(),

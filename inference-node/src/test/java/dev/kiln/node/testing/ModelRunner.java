@@ -8,6 +8,7 @@ import dev.kiln.node.adapters.Prediction;
 import dev.kiln.node.imaging.DecodedImage;
 import dev.kiln.node.imaging.ImageDecoder;
 import dev.kiln.node.imaging.ImagingConfig;
+import dev.kiln.node.imaging.PixelBudget;
 import dev.kiln.node.imaging.PreparedInput;
 import dev.kiln.node.imaging.Preprocessor;
 import dev.kiln.node.runtime.DirectBufferPool;
@@ -19,6 +20,7 @@ import dev.kiln.onnx.Ort;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +32,7 @@ public final class ModelRunner implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelDescriptor descriptor;
-    private final ImageDecoder decoder = new ImageDecoder(ImagingConfig.defaults());
+    private final ImageDecoder decoder = new ImageDecoder(ImagingConfig.defaults(), new PixelBudget(Long.MAX_VALUE));
     private final DirectBufferPool buffers = new DirectBufferPool(2);
 
     public ModelRunner(String sample) throws Exception {
@@ -55,7 +57,7 @@ public final class ModelRunner implements AutoCloseable {
     /** Decodes the encoded image as the service does and runs it through {@code adapter}. */
     public Result run(byte[] encoded, OutputAdapter adapter) throws Exception {
         try (DecodedImage image = decoder.decode(encoded,
-                (w, h) -> Preprocessor.jpegReduction(descriptor.input(), descriptor.options(), w, h))) {
+                (w, h) -> Preprocessor.jpegReduction(descriptor.input(), descriptor.options(), w, h), Duration.ZERO)) {
             return run(image, adapter);
         }
     }

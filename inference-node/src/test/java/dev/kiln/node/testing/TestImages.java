@@ -117,4 +117,36 @@ public final class TestImages {
         out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         return out.toByteArray();
     }
+
+    /**
+     * A PNG of one flat colour, {@code width × height}, written row by row: a 40 MP image is ~120 KB on the wire and
+     * 120 MB once decoded, made without holding its pixels here.
+     */
+    public static byte[] flatPng(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] header = pngHeader(width, height);
+        out.writeBytes(header);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        byte[] row = new byte[1 + width * 3]; // filter byte 0, then black pixels
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(compressed,
+                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
+            for (int y = 0; y < height; y++) {
+                z.write(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeChunk(out, "IDAT", compressed.toByteArray());
+        writeChunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void writeChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typed = java.nio.ByteBuffer.allocate(4 + data.length).put(type.getBytes()).put(data).array();
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typed);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typed);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
 }
