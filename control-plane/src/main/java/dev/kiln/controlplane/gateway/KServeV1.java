@@ -28,6 +28,8 @@ class KServeV1 {
     private final JsonMapper json;
     private final GatewayConfig config;
 
+    private static final int KSERVE_COPIES = 3;
+
     KServeV1(Gateway gateway, JsonMapper json, GatewayConfig config) {
         this.gateway = gateway;
         this.json = json;
@@ -39,7 +41,8 @@ class KServeV1 {
             return Gateway.done(DataPlaneResponses.error(415,
                     "Send the KServe v1 request as application/json.", predictId));
         }
-        return gateway.readBody(route, request, predictId, body -> fanOut(route, body, predictId));
+        // The body, its parsed tree and each instance re-encoded: about three times its size while it runs.
+        return gateway.readBody(route, request, predictId, KSERVE_COPIES, body -> fanOut(route, body, predictId));
     }
 
     private CompletableFuture<HttpResponse<?>> fanOut(Route route, byte[] body, String predictId) {
