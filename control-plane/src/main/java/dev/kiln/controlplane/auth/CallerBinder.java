@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /** Builds a {@link Caller} from the request's JWT (subject = user id, attribute {@code email}). */
 @Singleton
-public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
+class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
     static final String EMAIL_CLAIM = "email";
 
@@ -23,25 +23,20 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
     @Override
     public BindingResult<Caller> bind(ArgumentConversionContext<Caller> context, HttpRequest<?> request) {
-        Optional<Caller> caller = callerOf(request);
-        return caller.isEmpty() ? BindingResult.unsatisfied() : () -> caller;
-    }
-
-    /** The request's authenticated person, for the few filters that decide before a controller runs. */
-    public static Optional<Caller> callerOf(HttpRequest<?> request) {
         Optional<Authentication> authentication = request.getUserPrincipal(Authentication.class);
         if (authentication.isEmpty()) {
-            return Optional.empty();
+            return BindingResult.unsatisfied();
         }
         Authentication auth = authentication.get();
         UUID userId;
         try {
             userId = UUID.fromString(auth.getName());
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return BindingResult.unsatisfied();
         }
         String email = String.valueOf(auth.getAttributes().getOrDefault(EMAIL_CLAIM, ""));
-        return Optional.of(new Caller(userId, email, remoteAddress(request)));
+        Caller caller = new Caller(userId, email, remoteAddress(request));
+        return () -> Optional.of(caller);
     }
 
     static String remoteAddress(HttpRequest<?> request) {
