@@ -49,8 +49,14 @@ public final class Flood {
     }
 
     private static final long LOGIN_BODY_BYTES = 10L * 1024 * 1024;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    // Two clients, so the other tenant never reuses a connection the server closed after refusing a flood body.
+    private final HttpClient floodClient = client();
+    private final HttpClient tenantClient = client();
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    }
 
     /**
      * Runs {@code clients} flooding clients and the other tenant at {@code tenantPerSecond} for {@code duration},
@@ -65,7 +71,7 @@ public final class Flood {
             for (int i = 0; i < clients; i++) {
                 threads.submit(() -> {
                     while (Instant.now().isBefore(end)) {
-                        count(flood, post(targets.baseUrl() + "/" + targets.floodDeployment() + "/predict",
+                        count(flood, post(floodClient, targets.baseUrl() + "/" + targets.floodDeployment() + "/predict",
                                 targets.floodKey(), HttpRequest.BodyPublishers.ofByteArray(floodBody)));
                     }
                 });
@@ -73,7 +79,7 @@ public final class Flood {
             long periodNanos = TimeUnit.SECONDS.toNanos(1) / tenantPerSecond;
             for (long next = System.nanoTime(); Instant.now().isBefore(end); next += periodNanos) {
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime())); // the tenant's steady rate
-                threads.submit(() -> count(tenant, post(targets.baseUrl() + "/" + targets.tenantDeployment()
+                threads.submit(() -> count(tenant, post(tenantClient, targets.baseUrl() + "/" + targets.tenantDeployment()
                         + "/predict", targets.tenantKey(), HttpRequest.BodyPublishers.ofString(targets.tenantBody()))));
             }
         }
@@ -82,7 +88,7 @@ public final class Flood {
         return new Result(sorted(flood), sorted(tenant), loginStatuses, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private int post(String url, String key, HttpRequest.BodyPublisher body) {
+    private static int post(HttpClient http, String url, String key, HttpRequest.BodyPublisher body) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                             .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
