@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -48,6 +50,20 @@ class ModelUploadBoundsTest extends ApiTest {
         assertThat(response).startsWith("HTTP/1.1 413");
         assertThat(bodyOf(response).status()).isEqualTo(413);
         assertThat(versions.findVersionTagsByModelId(UUID.fromString(modelId))).isEmpty();
+    }
+
+    @Test
+    void aModelWhoseDummyRunAllocatesAHugeTensorIs422AndTheControlPlaneKeepsServing() throws IOException {
+        String modelId = newModel();
+        Path file = Files.write(Files.createTempFile("huge-tensor-", ".onnx"), HugeTensorModel.bytes());
+        file.toFile().deleteOnExit();
+
+        Api.Response r = admin.upload("/api/v1/models/" + modelId + "/versions", file, Map.of());
+
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.get("message")).contains("memory");
+        assertThat(versions.findVersionTagsByModelId(UUID.fromString(modelId))).isEmpty();
+        assertThat(admin.get("/api/v1/models/" + modelId).status()).isEqualTo(200);
     }
 
     private String newModel() {
