@@ -79,6 +79,12 @@ public final class Stack implements AutoCloseable {
         return controlPlane.pid();
     }
 
+    /** The named node's process id (the flood benchmark reads its memory). */
+    public long nodePid(String name) {
+        return nodes.stream().filter(node -> node.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name)).pid();
+    }
+
     public void stopReplica() {
         replica.close();
     }

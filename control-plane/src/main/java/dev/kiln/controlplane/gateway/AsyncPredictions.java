@@ -62,23 +62,39 @@ class AsyncPredictions {
             return Gateway.done(DataPlaneResponses.error(415, "Send the prediction request as application/json.",
                     predictId));
         }
-        return gateway.readBody(route, request, predictId, body -> CompletableFuture
-                .runAsync(() -> insert(route.deploymentId(), predictId), blocking)
-                .thenApply(inserted -> {
-                    // Runs on after the 202 has gone; its answer is stored whatever it is.
-                    gateway.dispatch(route, NodeCall.PREDICT, body, predictId)
-                            .thenAcceptAsync(reply -> store(predictId, reply), blocking)
-                            .exceptionally(e -> {
-                                LOG.warn("Could not store the result of async prediction {}: {}", predictId,
-                                        e.toString());
-                                return null;
-                            });
-                    Map<String, String> accepted = new LinkedHashMap<>();
-                    accepted.put("predictId", predictId);
-                    accepted.put("status", "queued");
-                    accepted.put("resultUrl", "/" + route.deploymentId() + "/predictions/" + predictId);
-                    return HttpResponse.accepted().body(accepted).header(InternalPaths.PREDICT_ID_HEADER, predictId);
-                }));
+        return gateway.readBody(route, request, predictId, 1, body -> {
+            // The body outlives the 202: it keeps its own share of the in-flight budget until the node has answered.
+            ByteBudget.Lease held = gateway.hold(body.length);
+            if (held == null) {
+                return Gateway.done(gateway.overBudget(predictId));
+            }
+            return CompletableFuture.runAsync(() -> insert(route.deploymentId(), predictId), blocking)
+                    .<HttpResponse<?>>thenApply(inserted -> {
+                        // Runs on after the 202 has gone; its answer is stored whatever it is.
+                        gateway.dispatch(route, NodeCall.PREDICT, body, predictId)
+                                .whenComplete((reply, error) -> held.release())
+                                .thenAcceptAsync(reply -> store(predictId, reply), blocking)
+                                .exceptionally(e -> {
+                                    LOG.warn("Could not store the result of async prediction {}: {}", predictId,
+                                            e.toString());
+                                    return null;
+                                });
+                        return accepted(route, predictId);
+                    })
+                    .whenComplete((response, error) -> {
+                        if (error != null) {
+                            held.release();
+                        }
+                    });
+        });
+    }
+
+    private static HttpResponse<?> accepted(Route route, String predictId) {
+        Map<String, String> accepted = new LinkedHashMap<>();
+        accepted.put("predictId", predictId);
+        accepted.put("status", "queued");
+        accepted.put("resultUrl", "/" + route.deploymentId() + "/predictions/" + predictId);
+        return HttpResponse.accepted().body(accepted).header(InternalPaths.PREDICT_ID_HEADER, predictId);
     }
 
     /** 200 (or the stored error) once done, 202 while running, 404 unknown, expired or another deployment's. */

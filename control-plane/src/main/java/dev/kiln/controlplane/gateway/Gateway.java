@@ -41,9 +41,13 @@ public class Gateway {
     private final NodeForwarder forwarder;
     private final GatewayConfig config;
     private final RateLimiter limiter;
+    private final ByteBudget budget;
+    private final KeyConcurrency concurrency;
 
     Gateway(KeyVerifier keys, RoutingTable routes, Balancer balancer, NodeForwarder forwarder, GatewayConfig config,
             RateLimiter limiter) {
+        this.budget = new ByteBudget(config.inflightBudget(Runtime.getRuntime().maxMemory()));
+        this.concurrency = new KeyConcurrency(config.maxConcurrentPerKey());
         this.keys = keys;
         this.limiter = limiter;
         this.routes = routes;
@@ -67,8 +71,28 @@ public class Gateway {
                                                   Function<Admission.Admitted, CompletableFuture<HttpResponse<?>>> then) {
         return admit(deploymentId, request, predictId).thenCompose(admission -> switch (admission) {
             case Admission.Refused refused -> CompletableFuture.completedFuture(refused.response());
-            case Admission.Admitted admitted -> then.apply(admitted);
+            case Admission.Admitted admitted -> withinKeyConcurrency(admitted, predictId, then);
         });
+    }
+
+    /** 429 when the key already has its limit of calls in progress on this replica; else runs {@code then}. */
+    private CompletableFuture<HttpResponse<?>> withinKeyConcurrency(
+            Admission.Admitted admitted, String predictId,
+            Function<Admission.Admitted, CompletableFuture<HttpResponse<?>>> then) {
+        UUID key = admitted.key().keyId();
+        if (!concurrency.tryEnter(key)) {
+            return done(DataPlaneResponses.error(429, "This key already has " + concurrency.limit()
+                            + " calls in progress; retry when one has finished.", predictId)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, config.retryAfter().toSeconds()))));
+        }
+        CompletableFuture<HttpResponse<?>> answer;
+        try {
+            answer = then.apply(admitted);
+        } catch (RuntimeException e) {
+            concurrency.exit(key);
+            throw e;
+        }
+        return answer.whenComplete((response, error) -> concurrency.exit(key));
     }
 
     /** 200 when the deployment has at least one ready instance, else 503. */
@@ -128,17 +152,19 @@ public class Gateway {
         if (!isJson(request)) {
             return done(DataPlaneResponses.error(415, wrongTypeMessage, predictId));
         }
-        return readBody(route, request, predictId, body -> dispatch(route, call, body, predictId)
+        return readBody(route, request, predictId, 1, body -> dispatch(route, call, body, predictId)
                 .thenApply(reply -> reply.toResponse(predictId)));
     }
 
     /**
-     * Reads the body within the size limit (413 past it, 503 first when it would go nowhere) and hands it to
-     * {@code then}.
+     * Reads the body within the size limit (413 past it, 503 first when it would go nowhere) and the in-flight
+     * byte budget (503 + Retry-After when it does not fit), and hands it to {@code then}. The body's bytes, times
+     * {@code copies} (what {@code then} makes of it), count against the budget until {@code then}'s answer is done.
      */
-    CompletableFuture<HttpResponse<?>> readBody(Route route, HttpRequest<?> request, String predictId,
+    CompletableFuture<HttpResponse<?>> readBody(Route route, HttpRequest<?> request, String predictId, int copies,
                                                 Function<byte[], CompletableFuture<HttpResponse<?>>> then) {
-        if (request.getContentLength() > config.maxBodySize()) {
+        long declared = request.getContentLength();
+        if (declared > config.maxBodySize()) {
             return done(tooLarge(predictId));
         }
         if (route.ready().isEmpty()) {
@@ -147,9 +173,28 @@ public class Gateway {
         if (!(request instanceof ServerHttpRequest<?> server)) {
             throw new IllegalStateException("Predictions arrive through the HTTP server");
         }
-        return BodyReader.read(server.byteBody(), config.maxBodySize()).thenCompose(body -> body.isEmpty()
-                ? done(tooLarge(predictId))
-                : then.apply(body.get()));
+        ByteBudget.Lease lease = budget.tryAcquire(Math.max(0, declared) * copies);
+        if (lease == null) {
+            return done(overBudget(predictId));
+        }
+        return BodyReader.read(server.byteBody(), config.maxBodySize(), declared, lease, copies)
+                .thenCompose(result -> switch (result) {
+                    case BodyReader.Result.Read read -> then.apply(read.bytes());
+                    case BodyReader.Result.TooLarge tooLarge -> done(tooLarge(predictId));
+                    case BodyReader.Result.OverBudget overBudget -> done(overBudget(predictId));
+                })
+                .whenComplete((response, error) -> lease.release());
+    }
+
+    /** Holds {@code bytes} of the in-flight budget for work that outlives its request; null when they do not fit. */
+    ByteBudget.Lease hold(long bytes) {
+        return budget.tryAcquire(bytes);
+    }
+
+    /** The 503 of a request whose bytes do not fit in the in-flight budget now. */
+    HttpResponse<?> overBudget(String predictId) {
+        return DataPlaneResponses.unavailable("The gateway is holding as many request bytes as it may ("
+                + readable(budget.capacity()) + "); retry shortly.", predictId, config.retryAfter());
     }
 
     /** Sends {@code body} to the least busy ready instance's {@code call} endpoint, retrying once elsewhere. */

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param retryAfter         the Retry-After sent with 503s
  * @param maxInstancesPerRequest most elements of one KServe v1 {@code instances} list (each is one prediction)
  * @param asyncResultTtl     how long the result of an async prediction can be fetched
+ * @param inflightBytes      most request bytes held in memory at once over all data-plane calls (503 beyond);
+ *                           0 means a quarter of the maximum heap
+ * @param maxConcurrentPerKey most calls of one key in progress at once on a replica (429 beyond)
  */
 @ConfigurationProperties("kiln.gateway")
 public record GatewayConfig(@Bindable(defaultValue = "20MB") @ReadableBytes long maxBodySize,
@@ -27,5 +30,12 @@ public record GatewayConfig(@Bindable(defaultValue = "20MB") @ReadableBytes long
                             @Bindable(defaultValue = "5s") Duration timeoutGrace,
                             @Bindable(defaultValue = "1s") Duration retryAfter,
                             @Bindable(defaultValue = "64") int maxInstancesPerRequest,
-                            @Bindable(defaultValue = "1h") Duration asyncResultTtl) {
+                            @Bindable(defaultValue = "1h") Duration asyncResultTtl,
+                            @Bindable(defaultValue = "0") @ReadableBytes long inflightBytes,
+                            @Bindable(defaultValue = "64") int maxConcurrentPerKey) {
+
+    /** The in-flight byte budget: the configured one, else a quarter of {@code maxHeap}. */
+    long inflightBudget(long maxHeap) {
+        return inflightBytes > 0 ? inflightBytes : maxHeap / 4;
+    }
 }

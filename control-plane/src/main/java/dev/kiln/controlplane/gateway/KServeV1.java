@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 @Singleton
 class KServeV1 {
 
+    private static final int KSERVE_COPIES = 3;
+
     private final Gateway gateway;
     private final JsonMapper json;
     private final GatewayConfig config;
@@ -42,7 +44,8 @@ class KServeV1 {
             return Gateway.done(DataPlaneResponses.error(415,
                     "Send the KServe v1 request as application/json.", predictId));
         }
-        return gateway.readBody(route, request, predictId, body -> fanOut(admitted, body, predictId));
+        // The body, its parsed tree and each instance re-encoded: about three times its size while it runs.
+        return gateway.readBody(route, request, predictId, KSERVE_COPIES, body -> fanOut(admitted, body, predictId));
     }
 
     private CompletableFuture<HttpResponse<?>> fanOut(Admission.Admitted admitted, byte[] body, String predictId) {

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 @Singleton
 class RawImagePredictions {
 
+    private static final int RAW_COPIES = 4;
+
     private final Gateway gateway;
     private final GatewayConfig config;
 
@@ -30,7 +32,8 @@ class RawImagePredictions {
             return Gateway.done(DataPlaneResponses.error(415, "Send the raw image bytes with an image/* or "
                     + "application/octet-stream content type.", predictId));
         }
-        return gateway.readBody(route, request, predictId, image -> {
+        // The image, then its base64 JSON body (4/3 of it) built once in full while the image is still held.
+        return gateway.readBody(route, request, predictId, RAW_COPIES, image -> {
             if (image.length == 0) {
                 return Gateway.done(DataPlaneResponses.badRequest("The request body is empty; send the image bytes.",
                         List.of("body"), "value_error.missing", predictId));

@@ -16,6 +16,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.Post;
@@ -72,6 +73,20 @@ class ModelController {
         ModelUploads.FilePart part = file == null ? null
                 : new ModelUploads.FilePart(file.getFilename(), file.getInputStream());
         return HttpResponse.created(uploads.upload(caller, modelId, part, versionTag, descriptor));
+    }
+
+    /** 204; 409 while a deployment runs one of its versions. Artifacts nothing else references go with it. */
+    @Delete("/models/{modelId}")
+    HttpResponse<Void> delete(@Parameter(hidden = true) Caller caller, UUID modelId) {
+        models.deleteModel(caller, modelId);
+        return HttpResponse.noContent();
+    }
+
+    /** 204; 409 while a deployment runs it. Its artifact goes too when no other version references it. */
+    @Delete("/model-versions/{versionId}")
+    HttpResponse<Void> deleteVersion(@Parameter(hidden = true) Caller caller, UUID versionId) {
+        models.deleteVersion(caller, versionId);
+        return HttpResponse.noContent();
     }
 
     @Get("/model-versions/{versionId}")

@@ -149,6 +149,47 @@ public class ModelService {
         return view(version);
     }
 
+    /**
+     * Deletes the model with its versions (409 while a deployment runs one of them) and every artifact no other
+     * version references, with its audit event, in one transaction.
+     */
+    @Transactional
+    void deleteModel(Caller caller, UUID modelId) {
+        Model model = model(caller, modelId, Role.MEMBER);
+        refuseWhileDeployed(versions.findDeploymentNamesUsingModel(modelId), "Model '" + model.name() + "'");
+        List<String> hashes = versions.findByModelIdOrderByCreatedAt(modelId).stream()
+                .map(ModelVersion::artifactSha256).distinct().toList();
+        models.delete(model);
+        hashes.forEach(artifacts::deleteUnreferenced);
+        Project project = access.project(caller, model.projectId(), Role.MEMBER);
+        audit.record(caller.actor(), "model.delete", target(project, "model", modelId),
+                Map.of("name", model.name(), "versions", String.valueOf(hashes.size())));
+    }
+
+    /** Deletes one version (409 while a deployment runs it) and its artifact once nothing references it. */
+    @Transactional
+    void deleteVersion(Caller caller, UUID versionId) {
+        ModelVersion version = versions.findById(versionId)
+                .orElseThrow(() -> new NotFoundException("No model version " + versionId + "."));
+        Model model = model(caller, version.modelId(), Role.MEMBER);
+        refuseWhileDeployed(versions.findDeploymentNamesUsingVersion(versionId),
+                "Version '" + version.versionTag() + "' of model '" + model.name() + "'");
+        versions.delete(version);
+        boolean collected = artifacts.deleteUnreferenced(version.artifactSha256()) == 1;
+        Project project = access.project(caller, model.projectId(), Role.MEMBER);
+        audit.record(caller.actor(), "model_version.delete", target(project, "model_version", versionId),
+                Map.of("modelId", model.id().toString(), "versionTag", version.versionTag(),
+                        "sha256", version.artifactSha256(), "artifactDeleted", String.valueOf(collected)));
+    }
+
+    private static void refuseWhileDeployed(List<String> deployments, String what) {
+        if (!deployments.isEmpty()) {
+            throw new ConflictException(what + " is used by deployment" + (deployments.size() == 1 ? " " : "s ")
+                    + String.join(", ", deployments.stream().map(name -> "'" + name + "'").toList())
+                    + "; change or delete " + (deployments.size() == 1 ? "it" : "them") + " first.");
+        }
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);

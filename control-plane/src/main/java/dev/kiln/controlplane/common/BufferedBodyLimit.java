@@ -1,0 +1,53 @@
+package dev.kiln.controlplane.common;
+
+import dev.kiln.protocol.ErrorBody;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.http.server.HttpServerConfiguration;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Routes that bind their body whole (login, refresh, invitations, JSON writes, /internal/**) are bounded by
+ * {@code micronaut.server.max-request-buffer-size}. Micronaut counts that limit as the bytes arrive, so a declared
+ * Content-Length over it is refused here at once, before anything is read or any login is checked. Model uploads
+ * (streamed to disk, their own limit) and the data plane (the gateway's own limit and budget) are not buffered.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+class BufferedBodyLimit implements Ordered {
+
+    private static final Pattern BUFFERED = Pattern.compile("/(api|internal)/.*");
+    private static final Pattern STREAMED = Pattern.compile("/api/v1/models/[^/]+/versions");
+
+    private final long limit;
+
+    BufferedBodyLimit(HttpServerConfiguration server) {
+        this.limit = server.getMaxRequestBufferSize();
+    }
+
+    @RequestFilter
+    @Nullable
+    MutableHttpResponse<ErrorBody> refuseOversized(HttpRequest<?> request) {
+        if (request.getContentLength() <= limit || !BUFFERED.matcher(request.getPath()).matches()
+                || request.getMethod() == HttpMethod.POST && STREAMED.matcher(request.getPath()).matches()) {
+            return null;
+        }
+        ErrorBody body = ErrorBody.of(413, "The request body is larger than the limit of " + limit / 1024
+                + " KB for this resource.", List.of(), null);
+        return HttpResponse.<ErrorBody>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE).body(body);
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.FIRST.order();
+    }
+}
