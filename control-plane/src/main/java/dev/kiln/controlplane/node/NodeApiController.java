@@ -31,9 +31,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
-/** The internal API nodes call (PLAN "Internal API"); node credentials are checked here, not by JWT. */
+/**
+ * The internal API nodes call (PLAN "Internal API"); node credentials are checked here, not by JWT. Its routes exist
+ * on the internal listener only ({@code kiln.internal-port}), so a public Ingress in front of the public port
+ * cannot reach them.
+ */
 @Hidden
-@Controller
+@Controller(port = "${kiln.internal-port:8070}")
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class NodeApiController {

@@ -61,12 +61,13 @@ public class NodeRegistry {
     private final JsonMapper json;
     private final NodesConfig config;
     private final AuditLog audit;
+    private final NodeAddresses addresses;
     private final Clock clock;
 
     NodeRegistry(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
                  GatewayTokens gatewayTokens, TransactionOperations<Connection> tx,
                  ApplicationEventPublisher<Object> events, JsonMapper json, NodesConfig config, AuditLog audit,
-                 Clock clock) {
+                 NodeAddresses addresses, Clock clock) {
         this.nodes = nodes;
         this.gpus = gpus;
         this.instances = instances;
@@ -76,6 +77,7 @@ public class NodeRegistry {
         this.json = json;
         this.config = config;
         this.audit = audit;
+        this.addresses = addresses;
         this.clock = clock;
     }
 
@@ -86,13 +88,23 @@ public class NodeRegistry {
      * it owned must be loaded again (a registering node has just started). Every attempt is audited.
      *
      * @param presentedSecret the node secret the caller presents, if any
-     * @param remoteAddress   where the registration came from (for the audit trail)
+     * @param remoteAddress   where the registration came from: the advertised address must resolve to it (or lie in
+     *                        the configured node networks), and the audit trail records it
      */
     public RegistrationOutcome register(NodeRegistration registration, @Nullable String presentedSecret,
-                                        @Nullable String remoteAddress) {
+                                        String remoteAddress) {
         validate(registration);
-        String secret = Secrets.randomBase64Url(32);
         Actor actor = new Actor(null, "node " + registration.name(), remoteAddress);
+        Optional<String> badAddress = addresses.refusal(registration.address(), remoteAddress);
+        if (badAddress.isPresent()) {
+            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
+                    Map.of("name", registration.name(), "address", registration.address(), "reason",
+                            badAddress.get()));
+            Problems problems = new Problems();
+            problems.add("address", badAddress.get(), "value_error.address");
+            problems.throwIfAny("The node's address is not allowed.");
+        }
+        String secret = Secrets.randomBase64Url(32);
         Saved saved = tx.executeWrite(status -> {
             Optional<Node> byId = Optional.ofNullable(registration.nodeId()).flatMap(nodes::findById);
             Optional<Node> byName = nodes.findByName(registration.name());

@@ -119,6 +119,34 @@ class NodeApiTest extends FleetTestBase {
     }
 
     @Test
+    void aNodeMayAdvertiseLoopbackHereOrAnAddressInsideTheNodeNetworksOnly() {
+        assertThat(send(register(at("http://localhost:8081"), JOIN_TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(send(register(at("http://10.20.30.40:8081"), JOIN_TOKEN)).statusCode()).isEqualTo(200);
+
+        String name = "node-" + UUID.randomUUID();
+        for (String address : List.of("http://192.0.2.10:8081", "http://[2001:db8::1]:8081",
+                "http://no-such-host.invalid:8081")) {
+            HttpResponse<String> response = send(register(new NodeRegistration(null, name, address, null, Map.of(),
+                    4, 8L << 30, List.of(), "test"), JOIN_TOKEN));
+            assertThat(response.statusCode()).as(address + ": " + response.body()).isEqualTo(400);
+            ErrorBody body = fromJson(response.body(), ErrorBody.class);
+            assertThat(body.detail()).singleElement().satisfies(detail -> {
+                assertThat(detail.loc()).containsExactly("body", "address");
+                assertThat(detail.type()).isEqualTo("value_error.address");
+            });
+        }
+        assertThat(fixtures.column("SELECT id FROM nodes WHERE name = ?", UUID.class, name)).isEmpty();
+        assertThat(fixtures.single("""
+                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused' AND detail->>'name' = ?""",
+                Long.class, name)).isEqualTo(3);
+    }
+
+    private static NodeRegistration at(String address) {
+        return new NodeRegistration(null, "node-" + UUID.randomUUID(), address, null, Map.of(), 4, 8L << 30,
+                List.of(), "test");
+    }
+
+    @Test
     void aRevokedNodeIsLockedOutAtOnceAndItsInstancesAreLost() {
         NodeCredentials node = registerOk(registration(null, "node-a"));
         UUID instance = readyInstanceOn(node);
