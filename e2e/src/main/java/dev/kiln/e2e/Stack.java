@@ -30,6 +30,8 @@ public final class Stack implements AutoCloseable {
     private final int dbPort;
     private final int port;
     private final int replicaPort;
+    private final int internalPort;
+    private final int replicaInternalPort;
     private final Path root;
     private final Path home;
     private final List<String> jvmOptions;
@@ -53,10 +55,17 @@ public final class Stack implements AutoCloseable {
         this.db = EmbeddedDatabase.start(dbData, dbPort);
         this.port = AppProcess.freePort();
         this.replicaPort = AppProcess.freePort();
+        this.internalPort = AppProcess.freePort();
+        this.replicaInternalPort = AppProcess.freePort();
     }
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The first control plane's internal listener (the node API), where nodes register and heartbeat. */
+    public String internalUrl() {
+        return "http://127.0.0.1:" + internalPort;
     }
 
     /** The second control-plane replica's base URL (gateway and API), once {@link #startReplica()} ran. */
@@ -71,13 +80,13 @@ public final class Stack implements AutoCloseable {
     }
 
     public Stack startControlPlane() {
-        controlPlane = controlPlane("control-plane", port);
+        controlPlane = controlPlane("control-plane", port, internalPort);
         return this;
     }
 
-    /** A second control-plane replica on the same Postgres; nodes keep talking to the first one ({@link #url()}). */
+    /** A second control-plane replica on the same Postgres; nodes keep talking to the first one ({@link #internalUrl()}). */
     public Stack startReplica() {
-        replica = controlPlane("control-plane-replica", replicaPort);
+        replica = controlPlane("control-plane-replica", replicaPort, replicaInternalPort);
         return this;
     }
 
@@ -112,9 +121,11 @@ public final class Stack implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no node " + name)).kill();
     }
 
-    private AppProcess controlPlane(String name, int port) {
+    private AppProcess controlPlane(String name, int port, int internalPort) {
         Map<String, String> env = new HashMap<>();
         env.put("KILN_PORT", String.valueOf(port));
+        env.put("KILN_INTERNAL_PORT", String.valueOf(internalPort));
+        env.put("KILN_NODE_ALLOW_LOOPBACK", "true"); // every node of a test stack runs on loopback
         env.put("KILN_BIND", "127.0.0.1");
         env.put("KILN_DB_URL", db.jdbcUrl());
         env.put("KILN_DB_USER", db.user());
@@ -153,7 +164,7 @@ public final class Stack implements AutoCloseable {
     public Stack startNode(String name, boolean allowPrivateUrls) {
         int nodePort = AppProcess.freePort();
         Map<String, String> env = new HashMap<>();
-        env.put("KILN_CONTROL_PLANE_URL", url());
+        env.put("KILN_CONTROL_PLANE_INTERNAL_URL", internalUrl());
         env.put("KILN_JOIN_TOKEN", JOIN_TOKEN);
         env.put("KILN_NODE_PORT", String.valueOf(nodePort));
         env.put("KILN_NODE_BIND", "127.0.0.1");

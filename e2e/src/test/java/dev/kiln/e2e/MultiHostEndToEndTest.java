@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Kiln spread over hosts on one machine: the control plane and two inference nodes each bound to an address of its
  * own (127.0.0.10, .11, .12) and told the others' addresses only, as deploy/systemd's environment files and the
- * Kubernetes manifests configure them (KILN_BIND, KILN_NODE_BIND, KILN_NODE_ADDRESS, KILN_CONTROL_PLANE_URL). Nothing
+ * Kubernetes manifests configure them (KILN_BIND, KILN_NODE_BIND, KILN_NODE_ADDRESS, KILN_CONTROL_PLANE_INTERNAL_URL). Nothing
  * listens on 127.0.0.1 but Postgres, the one shared service, so a registration, heartbeat or forwarded prediction
  * can only arrive over the configured addresses. The management listeners answer the probe paths deploy/k8s uses.
  */
@@ -55,6 +55,8 @@ class MultiHostEndToEndTest {
     private EmbeddedDatabase db;
     private final List<AppProcess> apps = new ArrayList<>();
     private final Host controlPlane = new Host("control-plane", CONTROL_PLANE_HOST);
+    /** The control plane's internal listener (the node API), on its host's address too. */
+    private final int internalPort = AppProcess.freePort();
     private final List<Host> nodes = NODE_HOSTS.stream()
             .map(h -> new Host("node-" + h.substring(h.lastIndexOf('.') + 1), h)).toList();
     private Api api;
@@ -94,6 +96,8 @@ class MultiHostEndToEndTest {
         cp.put("KILN_BIND", controlPlane.address());
         cp.put("KILN_PORT", String.valueOf(controlPlane.port()));
         cp.put("KILN_MANAGEMENT_PORT", String.valueOf(controlPlane.managementPort()));
+        cp.put("KILN_INTERNAL_PORT", String.valueOf(internalPort));
+        cp.put("KILN_NODE_ALLOW_LOOPBACK", "true"); // the simulated hosts are loopback addresses
         cp.put("KILN_DB_URL", db.jdbcUrl());
         cp.put("KILN_DB_USER", db.user());
         cp.put("KILN_DB_PASSWORD", db.password());
@@ -109,7 +113,7 @@ class MultiHostEndToEndTest {
 
         for (Host node : nodes) {
             Map<String, String> env = new HashMap<>();
-            env.put("KILN_CONTROL_PLANE_URL", controlPlane.url());
+            env.put("KILN_CONTROL_PLANE_INTERNAL_URL", "http://" + controlPlane.address() + ":" + internalPort);
             env.put("KILN_JOIN_TOKEN", JOIN_TOKEN);
             env.put("KILN_NODE_BIND", node.address());
             env.put("KILN_NODE_PORT", String.valueOf(node.port()));

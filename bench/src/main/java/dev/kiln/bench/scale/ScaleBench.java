@@ -72,7 +72,7 @@ public final class ScaleBench {
             preloadStatementStatistics(stack);
             stack.startControlPlane();
             ManagementClient api = new ManagementClient(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
-            NodeProtocol protocol = new NodeProtocol(stack.url(), Stack.JOIN_TOKEN);
+            NodeProtocol protocol = new NodeProtocol(stack.internalUrl(), Stack.JOIN_TOKEN);
 
             long joinStart = System.nanoTime();
             List<SimulatedNode> nodes = new ArrayList<>();

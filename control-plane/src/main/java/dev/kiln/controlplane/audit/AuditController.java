@@ -36,7 +36,9 @@ class AuditController {
 
     @Get
     AuditPage page(@Parameter(hidden = true) Caller caller, @QueryValue @Nullable UUID organizationId, @QueryValue @Nullable UUID projectId,
-                   @QueryValue @Nullable Integer page) {
-        return audit.page(caller, organizationId, projectId, page);
+                   @QueryValue @Nullable Integer page,
+                   @Parameter(description = "true: the fleet's trail (nodes; operators only) instead of an organization's")
+                   @QueryValue(defaultValue = "false") boolean fleet) {
+        return fleet ? audit.fleetPage(caller, page) : audit.page(caller, organizationId, projectId, page);
     }
 }

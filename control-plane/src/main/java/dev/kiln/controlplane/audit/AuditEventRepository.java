@@ -22,4 +22,10 @@ public interface AuditEventRepository extends CrudRepository<AuditEvent, Long> {
             AND (CAST(:projectId AS uuid) IS NULL OR project_id = :projectId)
             ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset""")
     List<AuditEvent> page(UUID organizationId, @Nullable UUID projectId, int limit, long offset);
+
+    /** One page of the fleet's trail (node registrations, refusals, revocations; no organization), newest first. */
+    @Query("""
+            SELECT * FROM audit_events WHERE organization_id IS NULL AND target_type = 'node'
+            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset""")
+    List<AuditEvent> fleetPage(int limit, long offset);
 }

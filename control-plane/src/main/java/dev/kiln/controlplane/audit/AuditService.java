@@ -1,11 +1,14 @@
 package dev.kiln.controlplane.audit;
 
 import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.common.ForbiddenException;
 import dev.kiln.controlplane.common.InvalidInputException;
 import dev.kiln.controlplane.common.NotFoundException;
 import dev.kiln.controlplane.tenancy.Access;
 import dev.kiln.controlplane.tenancy.Project;
 import dev.kiln.controlplane.tenancy.Role;
+import dev.kiln.controlplane.tenancy.User;
+import dev.kiln.controlplane.tenancy.UserRepository;
 import dev.kiln.protocol.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
@@ -28,9 +31,11 @@ class AuditService {
     private final Access access;
     private final AuditEventRepository events;
     private final JsonMapper json;
+    private final UserRepository users;
 
-    AuditService(Access access, AuditEventRepository events, JsonMapper json) {
+    AuditService(Access access, AuditEventRepository events, JsonMapper json, UserRepository users) {
         this.access = access;
+        this.users = users;
         this.events = events;
         this.json = json;
     }
@@ -41,12 +46,7 @@ class AuditService {
                     List.of(new ErrorBody.Detail(List.of("query", "organizationId"),
                             "field required", "value_error.missing")));
         }
-        int number = page == null ? 1 : page;
-        if (number < 1 || number > MAX_PAGE) {
-            throw new InvalidInputException("page must be between 1 and " + MAX_PAGE + ".",
-                    List.of(new ErrorBody.Detail(List.of("query", "page"),
-                            "must be between 1 and " + MAX_PAGE, "value_error.range")));
-        }
+        int number = pageNumber(page);
         access.organization(caller, organizationId, Role.ADMIN);
         if (projectId != null) {
             // A project of another organization is as unknown here as everywhere else.
@@ -58,6 +58,27 @@ class AuditService {
         List<AuditEvent> rows = events.page(organizationId, projectId, PAGE_SIZE + 1, (long) (number - 1) * PAGE_SIZE);
         List<AuditEntry> items = rows.stream().limit(PAGE_SIZE).map(this::entry).toList();
         return new AuditPage(number, PAGE_SIZE, rows.size() > PAGE_SIZE, items);
+    }
+
+    /** The fleet's trail (node registrations, refused attempts, revocations): operators only, like the fleet. */
+    AuditPage fleetPage(Caller caller, @Nullable Integer page) {
+        int number = pageNumber(page);
+        if (!users.findById(caller.userId()).map(User::operator).orElse(false)) {
+            throw new ForbiddenException("Only operators may read the fleet's audit trail.");
+        }
+        List<AuditEvent> rows = events.fleetPage(PAGE_SIZE + 1, (long) (number - 1) * PAGE_SIZE);
+        List<AuditEntry> items = rows.stream().limit(PAGE_SIZE).map(this::entry).toList();
+        return new AuditPage(number, PAGE_SIZE, rows.size() > PAGE_SIZE, items);
+    }
+
+    private static int pageNumber(@Nullable Integer page) {
+        int number = page == null ? 1 : page;
+        if (number < 1 || number > MAX_PAGE) {
+            throw new InvalidInputException("page must be between 1 and " + MAX_PAGE + ".",
+                    List.of(new ErrorBody.Detail(List.of("query", "page"),
+                            "must be between 1 and " + MAX_PAGE, "value_error.range")));
+        }
+        return number;
     }
 
     private AuditEntry entry(AuditEvent e) {

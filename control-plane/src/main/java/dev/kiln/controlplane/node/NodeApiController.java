@@ -8,6 +8,7 @@ import dev.kiln.protocol.InternalPaths;
 import dev.kiln.protocol.NodeRegistration;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -22,6 +23,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import jakarta.inject.Named;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,9 +31,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
-/** The internal API nodes call (PLAN "Internal API"); node credentials are checked here, not by JWT. */
+/**
+ * The internal API nodes call (PLAN "Internal API"); node credentials are checked here, not by JWT. Its routes exist
+ * on the internal listener only ({@code kiln.internal-port}), so a public Ingress in front of the public port
+ * cannot reach them.
+ */
 @Hidden
-@Controller
+@Controller(port = "${kiln.internal-port:8070}")
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class NodeApiController {
@@ -60,11 +66,22 @@ class NodeApiController {
 
     @Post(InternalPaths.REGISTER)
     HttpResponse<?> register(@Header(InternalPaths.JOIN_TOKEN_HEADER) @Nullable String joinToken,
-                             @Body NodeRegistration registration) {
+                             @Header(HttpHeaders.AUTHORIZATION) @Nullable String authorization,
+                             @Body NodeRegistration registration, HttpRequest<?> request) {
         if (!join.accepts(joinToken)) {
             return unauthorized("The join token is missing or wrong.");
         }
-        return HttpResponse.ok(registry.register(registration));
+        String secret = NodeAuth.bearerSecret(authorization).orElse(null);
+        return switch (registry.register(registration, secret, remoteAddress(request))) {
+            case RegistrationOutcome.Admitted admitted -> HttpResponse.ok(admitted.credentials());
+            case RegistrationOutcome.Refused refused -> HttpResponse.status(HttpStatus.CONFLICT)
+                    .body(ErrorBody.of(409, refused.message(), List.of(), null));
+        };
+    }
+
+    private static String remoteAddress(HttpRequest<?> request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        return remote.getAddress() == null ? remote.getHostString() : remote.getAddress().getHostAddress();
     }
 
     @Post(InternalPaths.HEARTBEAT)

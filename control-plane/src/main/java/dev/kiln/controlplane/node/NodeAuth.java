@@ -35,10 +35,15 @@ public class NodeAuth {
     }
 
     private static Optional<String> secretHash(@Nullable String authorization) {
+        return bearerSecret(authorization).map(Secrets::sha256Hex);
+    }
+
+    /** The secret of an {@code Authorization: Bearer <secret>} header, if it carries one. */
+    static Optional<String> bearerSecret(@Nullable String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
         String secret = authorization.substring(BEARER.length()).trim();
-        return secret.isEmpty() ? Optional.empty() : Optional.of(Secrets.sha256Hex(secret));
+        return secret.isEmpty() ? Optional.empty() : Optional.of(secret);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.controlplane.node;
 
+import dev.kiln.controlplane.audit.Actor;
+import dev.kiln.controlplane.audit.AuditLog;
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.common.Times;
@@ -13,6 +15,7 @@ import dev.kiln.protocol.InstanceStatus;
 import dev.kiln.protocol.NodeCredentials;
 import dev.kiln.protocol.NodeRegistration;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -57,11 +60,14 @@ public class NodeRegistry {
     private final ApplicationEventPublisher<Object> events;
     private final JsonMapper json;
     private final NodesConfig config;
+    private final AuditLog audit;
+    private final NodeAddresses addresses;
     private final Clock clock;
 
     NodeRegistry(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
                  GatewayTokens gatewayTokens, TransactionOperations<Connection> tx,
-                 ApplicationEventPublisher<Object> events, JsonMapper json, NodesConfig config, Clock clock) {
+                 ApplicationEventPublisher<Object> events, JsonMapper json, NodesConfig config, AuditLog audit,
+                 NodeAddresses addresses, Clock clock) {
         this.nodes = nodes;
         this.gpus = gpus;
         this.instances = instances;
@@ -70,22 +76,66 @@ public class NodeRegistry {
         this.events = events;
         this.json = json;
         this.config = config;
+        this.audit = audit;
+        this.addresses = addresses;
         this.clock = clock;
     }
 
     /**
-     * Admits a node (the caller has checked the join token). A known node id keeps its row; an unknown id
-     * with a known name is a replaced host and takes that row over. Either way the node gets a new secret,
-     * and whatever it owned must be loaded again (a registering node has just started).
+     * Admits a node (the caller has checked the join token). The join token admits new nodes only: a node that
+     * exists (by id or by name) re-registers only with its current credential, which keeps an impostor holding just
+     * the join token from taking over its row, instances and tokens. An admitted node gets a new secret, and whatever
+     * it owned must be loaded again (a registering node has just started). Every attempt is audited.
+     *
+     * @param presentedSecret the node secret the caller presents, if any
+     * @param remoteAddress   where the registration came from: the advertised address must resolve to it (or lie in
+     *                        the configured node networks), and the audit trail records it
      */
-    public NodeCredentials register(NodeRegistration registration) {
+    public RegistrationOutcome register(NodeRegistration registration, @Nullable String presentedSecret,
+                                        String remoteAddress) {
         validate(registration);
+        Actor actor = new Actor(null, "node " + registration.name(), remoteAddress);
+        Optional<String> badAddress = addresses.refusal(registration.address(), remoteAddress);
+        if (badAddress.isPresent()) {
+            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
+                    Map.of("name", registration.name(), "address", registration.address(), "reason",
+                            badAddress.get()));
+            Problems problems = new Problems();
+            problems.add("address", badAddress.get(), "value_error.address");
+            problems.throwIfAny("The node's address is not allowed.");
+        }
         String secret = Secrets.randomBase64Url(32);
-        UUID nodeId = tx.executeWrite(status -> save(registration, Secrets.sha256Hex(secret)));
-        events.publishEvent(new AssignmentsChanged(Set.of(nodeId)));
+        Saved saved = tx.executeWrite(status -> {
+            Optional<Node> byId = Optional.ofNullable(registration.nodeId()).flatMap(nodes::findById);
+            Optional<Node> byName = nodes.findByName(registration.name());
+            Optional<String> refusal = RegistrationRules.refusal(registration.name(), byId, byName, presentedSecret);
+            if (refusal.isPresent()) {
+                return new Saved(null, false, refusal.get());
+            }
+            Optional<Node> existing = byId.or(() -> byName);
+            UUID id = save(registration, existing, Secrets.sha256Hex(secret));
+            audit.record(actor, existing.isPresent() ? "node.reregister" : "node.register", target(id),
+                    Map.of("name", registration.name(), "address", registration.address()));
+            return new Saved(id, existing.isPresent(), null);
+        });
+        if (saved.id() == null) {
+            LOG.warn("Refused a registration as node {} from {}: {}", registration.name(), remoteAddress,
+                    saved.refusal());
+            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
+                    Map.of("name", registration.name(), "address", registration.address()));
+            return new RegistrationOutcome.Refused(saved.refusal());
+        }
+        events.publishEvent(new AssignmentsChanged(Set.of(saved.id())));
         events.publishEvent(new InstancesChanged());
-        return new NodeCredentials(nodeId, secret, gatewayTokens.tokenFor(nodeId),
-                config.heartbeatInterval().toMillis());
+        return new RegistrationOutcome.Admitted(new NodeCredentials(saved.id(), secret,
+                gatewayTokens.tokenFor(saved.id()), config.heartbeatInterval().toMillis()), saved.rejoined());
+    }
+
+    private record Saved(@Nullable UUID id, boolean rejoined, @Nullable String refusal) {
+    }
+
+    static AuditLog.Target target(UUID nodeId) {
+        return new AuditLog.Target(null, null, "node", nodeId.toString());
     }
 
     /** Records liveness and resources, applies the node's instance reports, answers its assignments version. */
@@ -115,18 +165,8 @@ public class NodeRegistry {
         return new HeartbeatAck(nodes.findAssignmentsVersion(node.id()).orElse(0L));
     }
 
-    private UUID save(NodeRegistration registration, String secretHash) {
+    private UUID save(NodeRegistration registration, Optional<Node> existing, String secretHash) {
         Instant now = Times.now(clock);
-        Optional<Node> byId = Optional.ofNullable(registration.nodeId()).flatMap(nodes::findById);
-        Optional<Node> byName = nodes.findByName(registration.name());
-        if (byId.isPresent() && byName.isPresent() && !byName.get().id().equals(byId.get().id())) {
-            // Two rows claim this host: the id is the node's own memory, so the other row is stale.
-            // Deleting it orphans its instances (node_id NULL); the scheduler replaces them.
-            LOG.warn("Node {} re-registers under the name of node {}; removing the stale one",
-                    byId.get().id(), byName.get().id());
-            nodes.deleteById(byName.get().id());
-        }
-        Optional<Node> existing = byId.or(() -> byName);
         UUID id = existing.map(Node::id).orElseGet(UUID::randomUUID);
         NodeState cordon = existing.map(Node::cordon).orElse(null);
         Node row = new Node(id, registration.name(), stripSlash(registration.address()), secretHash,

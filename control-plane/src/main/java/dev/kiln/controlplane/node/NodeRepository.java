@@ -44,6 +44,13 @@ public interface NodeRepository extends CrudRepository<Node, UUID> {
     @Query("UPDATE nodes SET cordon = NULL, state = CASE WHEN state = 'LOST' THEN 'LOST' ELSE 'READY' END WHERE id = :id")
     void uncordon(UUID id);
 
+    /**
+     * Revokes the node's credential: no secret hashes to this stored value, so its heartbeats, polls, downloads and
+     * re-registrations fail from the next request on, on every replica (each check reads this row). LOST at once.
+     */
+    @Query("UPDATE nodes SET secret_hash = 'revoked', state = 'LOST' WHERE id = :id")
+    void revoke(UUID id);
+
     /** Called in the transaction that changes the nodes' desired instances. */
     @Query("UPDATE nodes SET assignments_version = assignments_version + 1 WHERE id IN (:ids)")
     void bumpAssignmentsVersions(Collection<UUID> ids);

@@ -8,7 +8,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Status;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.swagger.v3.oas.annotations.Operation;
@@ -59,6 +62,21 @@ class NodesController {
             + "(operators only)")
     FleetViews.NodeView drain(@Parameter(hidden = true) Caller caller, UUID nodeId) {
         return admin.drain(caller, nodeId);
+    }
+
+    @Post("/{nodeId}/revoke")
+    @Operation(summary = "Revoke a node's credential: it stops working at once, the node's instances are replaced "
+            + "elsewhere, and it cannot re-register until deleted (operators only)")
+    FleetViews.NodeView revoke(@Parameter(hidden = true) Caller caller, UUID nodeId) {
+        return admin.revoke(caller, nodeId);
+    }
+
+    @Delete("/{nodeId}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a node: its credential stops working, its instances are replaced elsewhere, and "
+            + "its name may join again with the join token (operators only)")
+    void delete(@Parameter(hidden = true) Caller caller, UUID nodeId) {
+        admin.delete(caller, nodeId);
     }
 
     @Post("/{nodeId}/uncordon")

@@ -716,7 +716,7 @@ class GatewayTest extends FleetTestBase {
 
     /** A deployment spread over one node per address, every instance READY. */
     private Placed readyDeployment(int instances, List<String> addresses) {
-        List<NodeCredentials> registered = addresses.stream().map(address -> registry.register(
+        List<NodeCredentials> registered = addresses.stream().map(address -> FleetFixtures.admit(registry,
                 new NodeRegistration(null, "node-" + UUID.randomUUID(), address, null, Map.of(), 2, 1L << 30,
                         List.of(), "test"))).toList();
         UUID deployment = fixtures.cpuDeployment(project, modelVersion, instances);

@@ -1,6 +1,8 @@
 package dev.kiln.controlplane.node;
 
 import dev.kiln.controlplane.common.Secrets;
+import dev.kiln.protocol.NodeCredentials;
+import dev.kiln.protocol.NodeRegistration;
 
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 
@@ -31,6 +33,14 @@ public final class FleetFixtures {
     public FleetFixtures(DataSource dataSource) {
         // The raw pool: fixtures run outside any transaction of the application.
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+    }
+
+    /** Registers a new node in-process (no join token, no HTTP) and returns its credentials. */
+    public static NodeCredentials admit(NodeRegistry registry, NodeRegistration registration) {
+        return switch (registry.register(registration, null, "127.0.0.1")) {
+            case RegistrationOutcome.Admitted admitted -> admitted.credentials();
+            case RegistrationOutcome.Refused refused -> throw new IllegalStateException(refused.message());
+        };
     }
 
     public void wipe() {

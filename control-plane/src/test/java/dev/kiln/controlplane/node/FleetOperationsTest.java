@@ -212,7 +212,7 @@ class FleetOperationsTest extends FleetTestBase {
     }
 
     private NodeCredentials register(String name, List<GpuInfo> gpus) {
-        return registry.register(new NodeRegistration(null, name, "http://127.0.0.1:1", null, Map.of(), 4,
+        return FleetFixtures.admit(registry, new NodeRegistration(null, name, "http://127.0.0.1:1", null, Map.of(), 4,
                 8L << 30, gpus, "test"));
     }
 

@@ -63,6 +63,9 @@ public abstract class FleetTestBase implements TestPropertyProvider {
                 Map.entry("micronaut.security.token.jwt.signatures.secret.generator.secret",
                         "test-jwt-secret-0123456789abcdef0123456789abcdef"),
                 Map.entry("kiln.nodes.join-token", JOIN_TOKEN),
+                // Nodes of the tests run on loopback; some are registered in-process under 10.x addresses.
+                Map.entry("kiln.nodes.allow-loopback", "true"),
+                Map.entry("kiln.nodes.networks", "10.0.0.0/8"),
                 Map.entry("kiln.scheduler.enabled", "false"),
                 Map.entry("kiln.bootstrap.admin-password", ADMIN_PASSWORD),
                 Map.entry("kiln.test.adjustable-clock", "true"));
@@ -75,8 +78,14 @@ public abstract class FleetTestBase implements TestPropertyProvider {
         clock.reset();
     }
 
+    /** The node API's paths go to the internal listener, everything else to the public one. */
     protected URI uri(String path) {
-        return URI.create(server.getURL() + path);
+        return URI.create((path.startsWith("/internal/") ? internalUrl() : server.getURL().toString()) + path);
+    }
+
+    protected String internalUrl() {
+        return "http://127.0.0.1:" + server.getApplicationContext().getRequiredProperty("kiln.internal-port",
+                Integer.class);
     }
 
     protected String toJson(Object value) {

@@ -63,19 +63,176 @@ class NodeApiTest extends FleetTestBase {
     }
 
     @Test
-    void reRegistrationKeepsTheIdAndReplacesTheSecret() {
+    void aNodeReRegisteringWithItsCredentialKeepsItsIdAndGetsANewSecret() {
         NodeCredentials first = registerOk(registration(null, "node-a"));
-        NodeCredentials again = registerOk(registration(first.nodeId(), "node-a"));
-        // A replaced host: same name, an id we never issued.
-        NodeCredentials replaced = registerOk(registration(UUID.randomUUID(), "node-a"));
+
+        HttpResponse<String> response = send(register(registration(first.nodeId(), "node-a"), JOIN_TOKEN,
+                first.nodeSecret()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        NodeCredentials again = fromJson(response.body(), NodeCredentials.class);
 
         assertThat(again.nodeId()).isEqualTo(first.nodeId());
-        assertThat(replaced.nodeId()).isEqualTo(first.nodeId());
         assertThat(again.nodeSecret()).isNotEqualTo(first.nodeSecret());
         assertThat(fixtures.column("SELECT id FROM nodes", UUID.class)).containsExactly(first.nodeId());
         assertThat(send(heartbeat(first.nodeId(), first.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(401);
-        assertThat(send(heartbeat(first.nodeId(), replaced.nodeSecret(), emptyHeartbeat())).statusCode())
-                .isEqualTo(200);
+        assertThat(send(heartbeat(first.nodeId(), again.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(200);
+        assertThat(auditActions(first.nodeId())).containsExactly("node.register", "node.reregister");
+    }
+
+    @Test
+    void theJoinTokenAloneCannotTakeOverALiveNodeByIdOrByName() {
+        String name = "node-" + UUID.randomUUID();
+        String renamed = "renamed-" + UUID.randomUUID();
+        NodeCredentials live = registerOk(registration(null, name));
+        UUID instance = readyInstanceOn(live);
+        NodeCredentials other = registerOk(registration(null, "node-b"));
+
+        List<HttpRequest> impostors = List.of(
+                register(registration(null, name), JOIN_TOKEN),
+                register(registration(live.nodeId(), name), JOIN_TOKEN),
+                register(registration(UUID.randomUUID(), name), JOIN_TOKEN),
+                register(registration(live.nodeId(), renamed), JOIN_TOKEN),
+                register(registration(null, name), JOIN_TOKEN, "a-guessed-secret"),
+                // Another node's credential does not open this one either.
+                register(registration(live.nodeId(), name), JOIN_TOKEN, other.nodeSecret()),
+                register(registration(other.nodeId(), name), JOIN_TOKEN, other.nodeSecret()));
+        for (HttpRequest impostor : impostors) {
+            HttpResponse<String> response = send(impostor);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+            ErrorBody body = fromJson(response.body(), ErrorBody.class);
+            assertThat(body.error()).isEqualTo("Conflict");
+            assertThat(body.message()).contains("operator", "DELETE /api/v1/nodes/");
+        }
+
+        assertThat(fixtures.single("SELECT address FROM nodes WHERE id = ?", String.class, live.nodeId()))
+                .isEqualTo("http://127.0.0.1:1");
+        assertThat(fixtures.single("SELECT status FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("READY");
+        assertThat(fixtures.single("SELECT node_id FROM instances WHERE id = ?", UUID.class, instance))
+                .isEqualTo(live.nodeId());
+        assertThat(send(heartbeat(live.nodeId(), live.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(200);
+        assertThat(fixtures.column("SELECT id FROM nodes ORDER BY name", UUID.class))
+                .containsExactly(live.nodeId(), other.nodeId());
+        assertThat(fixtures.single("""
+                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused'
+                AND detail->>'name' IN (?, ?)""", Long.class, name, renamed)).isEqualTo(impostors.size());
+    }
+
+    @Test
+    void aNodeMayAdvertiseLoopbackHereOrAnAddressInsideTheNodeNetworksOnly() {
+        assertThat(send(register(at("http://localhost:8081"), JOIN_TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(send(register(at("http://10.20.30.40:8081"), JOIN_TOKEN)).statusCode()).isEqualTo(200);
+
+        String name = "node-" + UUID.randomUUID();
+        for (String address : List.of("http://192.0.2.10:8081", "http://[2001:db8::1]:8081",
+                "http://no-such-host.invalid:8081")) {
+            HttpResponse<String> response = send(register(new NodeRegistration(null, name, address, null, Map.of(),
+                    4, 8L << 30, List.of(), "test"), JOIN_TOKEN));
+            assertThat(response.statusCode()).as(address + ": " + response.body()).isEqualTo(400);
+            ErrorBody body = fromJson(response.body(), ErrorBody.class);
+            assertThat(body.detail()).singleElement().satisfies(detail -> {
+                assertThat(detail.loc()).containsExactly("body", "address");
+                assertThat(detail.type()).isEqualTo("value_error.address");
+            });
+        }
+        assertThat(fixtures.column("SELECT id FROM nodes WHERE name = ?", UUID.class, name)).isEmpty();
+        assertThat(fixtures.single("""
+                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused' AND detail->>'name' = ?""",
+                Long.class, name)).isEqualTo(3);
+    }
+
+    private static NodeRegistration at(String address) {
+        return new NodeRegistration(null, "node-" + UUID.randomUUID(), address, null, Map.of(), 4, 8L << 30,
+                List.of(), "test");
+    }
+
+    @Test
+    void aRevokedNodeIsLockedOutAtOnceAndItsInstancesAreLost() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        UUID instance = readyInstanceOn(node);
+
+        HttpResponse<String> revoked = call("POST", "/api/v1/nodes/" + node.nodeId() + "/revoke", login(), null);
+
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(fixtures.single("SELECT status FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("LOST");
+        assertThat(send(heartbeat(node.nodeId(), node.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(401);
+        assertThat(send(assignmentsRequest(node, -1, 0)).statusCode()).isEqualTo(401);
+        assertThat(send(register(registration(node.nodeId(), "node-a"), JOIN_TOKEN, node.nodeSecret()))
+                .statusCode()).isEqualTo(409);
+        assertThat(auditActions(node.nodeId())).containsExactly("node.register", "node.revoke");
+    }
+
+    @Test
+    void aDeletedNodeLosesItsCredentialAndItsNameMayJoinAgain() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        UUID instance = readyInstanceOn(node);
+
+        HttpResponse<String> deleted = call("DELETE", "/api/v1/nodes/" + node.nodeId(), login(), null);
+
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        assertThat(fixtures.single("SELECT status FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("LOST");
+        assertThat(send(heartbeat(node.nodeId(), node.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(401);
+        NodeCredentials rejoined = registerOk(registration(null, "node-a"));
+        assertThat(rejoined.nodeId()).isNotEqualTo(node.nodeId());
+        assertThat(auditActions(node.nodeId())).containsExactly("node.register", "node.delete");
+    }
+
+    @Test
+    void onlyOperatorsRevokeOrDeleteNodesAndAnUnknownNodeIs404() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        String token = login();
+        assertThat(call("POST", "/api/v1/nodes/" + UUID.randomUUID() + "/revoke", token, null).statusCode())
+                .isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/nodes/" + UUID.randomUUID(), token, null).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/nodes/" + node.nodeId(), null, null).statusCode()).isEqualTo(401);
+        fixtures.update("UPDATE users SET is_operator = false WHERE lower(email) = ?", ADMIN_EMAIL);
+        try {
+            assertThat(call("POST", "/api/v1/nodes/" + node.nodeId() + "/revoke", token, null).statusCode())
+                    .isEqualTo(403);
+            assertThat(call("DELETE", "/api/v1/nodes/" + node.nodeId(), token, null).statusCode()).isEqualTo(403);
+            assertThat(call("GET", "/api/v1/audit?fleet=true", token, null).statusCode()).isEqualTo(403);
+        } finally {
+            fixtures.update("UPDATE users SET is_operator = true WHERE lower(email) = ?", ADMIN_EMAIL);
+        }
+        assertThat(send(heartbeat(node.nodeId(), node.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void operatorsReadRegistrationsAndRefusalsInTheFleetAuditTrail() {
+        String name = "node-" + UUID.randomUUID();
+        registerOk(registration(null, name));
+        send(register(registration(null, name), JOIN_TOKEN));
+
+        HttpResponse<String> trail = call("GET", "/api/v1/audit?fleet=true", login(), null);
+
+        assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+        List<Map<String, Object>> items = (List<Map<String, Object>>) fromJson(trail.body(), Map.class).get("items");
+        assertThat(items).filteredOn(item -> name.equals(((Map<?, ?>) item.get("detail")).get("name")))
+                .extracting(item -> item.get("action"))
+                .containsExactly("node.register_refused", "node.register");
+        assertThat(items.getFirst()).containsEntry("actor", "node " + name).containsEntry("remoteAddress",
+                "127.0.0.1");
+    }
+
+    private UUID readyInstanceOn(NodeCredentials node) {
+        UUID project = fixtures.project();
+        var version = fixtures.modelVersion(project, new byte[]{1, 2, 3});
+        UUID deployment = fixtures.cpuDeployment(project, version.id(), 1);
+        reconciler.runOnce();
+        UUID instance = fixtures.single("SELECT id FROM instances WHERE deployment_id = ?", UUID.class, deployment);
+        send(heartbeat(node.nodeId(), node.nodeSecret(), new Heartbeat(
+                List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0)), List.of(), 0, 0, List.of(),
+                List.of())));
+        assertThat(fixtures.single("SELECT status FROM instances WHERE id = ?", String.class, instance))
+                .isEqualTo("READY");
+        return instance;
+    }
+
+    private List<String> auditActions(UUID nodeId) {
+        return fixtures.column("SELECT action FROM audit_events WHERE target_id = ? ORDER BY id", String.class,
+                nodeId.toString());
     }
 
     @Test
@@ -234,11 +391,18 @@ class NodeApiTest extends FleetTestBase {
     }
 
     HttpRequest register(NodeRegistration registration, String joinToken) {
+        return register(registration, joinToken, null);
+    }
+
+    HttpRequest register(NodeRegistration registration, String joinToken, String nodeSecret) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri(InternalPaths.REGISTER))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(toJson(registration)));
         if (joinToken != null) {
             builder.header(InternalPaths.JOIN_TOKEN_HEADER, joinToken);
+        }
+        if (nodeSecret != null) {
+            builder.header("Authorization", "Bearer " + nodeSecret);
         }
         return builder.build();
     }

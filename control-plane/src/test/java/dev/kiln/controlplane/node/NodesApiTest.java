@@ -28,10 +28,10 @@ class NodesApiTest extends FleetTestBase {
 
     @Test
     void operatorsSeeNodesWithTheirGpusAndWhoHoldsThem() {
-        NodeCredentials node = registry.register(new NodeRegistration(null, "gpu-1", "http://10.0.0.7:8081", "eu",
+        NodeCredentials node = FleetFixtures.admit(registry, new NodeRegistration(null, "gpu-1", "http://10.0.0.7:8081", "eu",
                 Map.of("rack", "r1"), 16, 64L << 30, List.of(new GpuInfo(0, "NVIDIA L4", 24L << 30, "GPU-abc"),
                 new GpuInfo(1, "NVIDIA L4", 24L << 30, "GPU-def")), "0.1.0"));
-        registry.register(new NodeRegistration(null, "cpu-1", "http://10.0.0.8:8081", null, Map.of(), 4, 8L << 30,
+        FleetFixtures.admit(registry, new NodeRegistration(null, "cpu-1", "http://10.0.0.8:8081", null, Map.of(), 4, 8L << 30,
                 List.of(), "0.1.0"));
         UUID project = fixtures.project();
         var version = fixtures.modelVersion(project, new byte[]{1});

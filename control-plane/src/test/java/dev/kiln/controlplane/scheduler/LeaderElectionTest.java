@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.scheduler;
 
+import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.protocol.NodeRegistration;
@@ -38,7 +39,7 @@ class LeaderElectionTest extends FleetTestBase {
 
     @Test
     void exactlyOneReplicaReconcilesAndAnotherTakesOverWhenTheLeaderDiesOrStops() throws Exception {
-        registry.register(new NodeRegistration(null, "node-a", "http://127.0.0.1:1", null, Map.of(), 4, 8L << 30,
+        FleetFixtures.admit(registry, new NodeRegistration(null, "node-a", "http://127.0.0.1:1", null, Map.of(), 4, 8L << 30,
                 List.of(), "test"));
         UUID project = fixtures.project();
         UUID version = fixtures.modelVersion(project, new byte[]{1}).id();

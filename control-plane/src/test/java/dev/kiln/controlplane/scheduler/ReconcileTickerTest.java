@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.scheduler;
 
+import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.deployment.DeploymentChanged;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.NodeRegistry;
@@ -41,7 +42,7 @@ class ReconcileTickerTest extends FleetTestBase {
 
     @Test
     void aCommittedDeploymentChangeStartsARoundAtOnce() throws InterruptedException {
-        registry.register(new NodeRegistration(null, "node-a", "http://127.0.0.1:1", null, Map.of(), 2, 1L << 30,
+        FleetFixtures.admit(registry, new NodeRegistration(null, "node-a", "http://127.0.0.1:1", null, Map.of(), 2, 1L << 30,
                 List.of(), "test"));
         UUID project = fixtures.project();
         UUID version = fixtures.modelVersion(project, new byte[]{1}).id();

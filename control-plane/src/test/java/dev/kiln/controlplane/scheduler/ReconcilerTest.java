@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.scheduler;
 
+import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.gateway.RoutingTable;
 import dev.kiln.controlplane.gateway.Target;
 import dev.kiln.controlplane.node.AssignmentsService;
@@ -418,7 +419,7 @@ class ReconcilerTest extends FleetTestBase {
     }
 
     private NodeCredentials register(String name, List<GpuInfo> gpus) {
-        return registry.register(new NodeRegistration(null, name, "http://127.0.0.1:1", null, Map.of(), 4,
+        return FleetFixtures.admit(registry, new NodeRegistration(null, name, "http://127.0.0.1:1", null, Map.of(), 4,
                 8L << 30, gpus, "test"));
     }
 

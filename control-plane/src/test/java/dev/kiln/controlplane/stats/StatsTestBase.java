@@ -84,7 +84,7 @@ abstract class StatsTestBase extends ApiTest {
                 "http://127.0.0.1:1", null, Map.of(), 4, 8L << 30, List.<GpuInfo>of(), "test");
         try {
             var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(server.getURL() + InternalPaths.REGISTER))
+                            URI.create(internalUrl() + InternalPaths.REGISTER))
                     .header("Content-Type", "application/json")
                     .header(InternalPaths.JOIN_TOKEN_HEADER, "test-join-token-0123456789abcdef0123456789")
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(registration))).build(),
@@ -111,7 +111,7 @@ abstract class StatsTestBase extends ApiTest {
     protected int heartbeat(NodeCredentials node, List<InstanceReport> instances, List<StatsWindow> windows,
                             List<NodeSample> samples) {
         Heartbeat heartbeat = new Heartbeat(instances, List.of(), 0, 0, windows, samples);
-        Api.Response response = anonymous.as(node.nodeSecret())
+        Api.Response response = internal.as(node.nodeSecret())
                 .post(InternalPaths.HEARTBEAT.replace("{nodeId}", node.nodeId().toString()), heartbeat);
         return response.status();
     }

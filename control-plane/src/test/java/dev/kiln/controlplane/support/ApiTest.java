@@ -33,6 +33,8 @@ public abstract class ApiTest implements TestPropertyProvider {
 
     protected Api anonymous;
     protected Api admin;
+    /** An anonymous client of the internal listener (the node API). */
+    protected Api internal;
 
     @Override
     public Map<String, String> getProperties() {
@@ -45,15 +47,22 @@ public abstract class ApiTest implements TestPropertyProvider {
                 "kiln.bootstrap.admin-email", ADMIN_EMAIL,
                 "kiln.bootstrap.admin-password", ADMIN_PASSWORD,
                 "kiln.data-dir", DATA_DIR.toString(),
-                "kiln.nodes.join-token", "test-join-token-0123456789abcdef0123456789");
+                "kiln.nodes.join-token", "test-join-token-0123456789abcdef0123456789",
+                "kiln.nodes.allow-loopback", "true");
     }
 
     @BeforeEach
     protected void clients() {
         anonymous = new Api(URI.create(server.getURL().toString() + "/"), json);
+        internal = new Api(URI.create(internalUrl() + "/"), json);
         if (admin == null) {
             admin = anonymous.login(ADMIN_EMAIL, ADMIN_PASSWORD);
         }
+    }
+
+    protected String internalUrl() {
+        return "http://127.0.0.1:" + server.getApplicationContext().getRequiredProperty("kiln.internal-port",
+                Integer.class);
     }
 
     /** The id of the bootstrap "Default" project (the admin's first organization's first project). */

@@ -6,6 +6,7 @@ import dev.kiln.protocol.HeartbeatAck;
 import dev.kiln.protocol.InternalPaths;
 import dev.kiln.protocol.NodeCredentials;
 import dev.kiln.protocol.NodeRegistration;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 
 import java.io.IOException;
@@ -35,11 +36,18 @@ class ControlPlaneClient {
                 .build();
     }
 
-    NodeCredentials register(NodeRegistration registration, String joinToken) throws IOException {
-        HttpRequest request = post(InternalPaths.REGISTER, registration, requestTimeout)
-                .header(InternalPaths.JOIN_TOKEN_HEADER, joinToken)
-                .build();
-        return json.readValue(send(request, "register"), NodeCredentials.class);
+    /**
+     * @param previous the credentials this node held, if any: the control plane re-admits an existing node only
+     *                 with its current one (the join token alone admits new nodes)
+     */
+    NodeCredentials register(NodeRegistration registration, String joinToken, @Nullable NodeCredentials previous)
+            throws IOException {
+        HttpRequest.Builder request = post(InternalPaths.REGISTER, registration, requestTimeout)
+                .header(InternalPaths.JOIN_TOKEN_HEADER, joinToken);
+        if (previous != null) {
+            request.header("Authorization", "Bearer " + previous.nodeSecret());
+        }
+        return json.readValue(send(request.build(), "register"), NodeCredentials.class);
     }
 
     HeartbeatAck heartbeat(NodeCredentials node, Heartbeat heartbeat) throws IOException {

@@ -12,6 +12,7 @@ import dev.kiln.protocol.NodeCredentials;
 import dev.kiln.protocol.NodeRegistration;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -196,14 +197,14 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
             }
             LOG.warn("The control plane rejected this node's credentials; registering again");
             try {
-                registerUntilDone(rejected.nodeId());
+                registerUntilDone(rejected);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private NodeCredentials registerUntilDone(UUID previousId) throws InterruptedException {
+    private NodeCredentials registerUntilDone(@Nullable NodeCredentials previous) throws InterruptedException {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (running) {
             if (!NodeConfig.present(config.joinToken())) {
@@ -212,7 +213,8 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
                 continue;
             }
             try {
-                NodeCredentials issued = client.register(registration(previousId), config.joinToken().trim());
+                NodeCredentials issued = client.register(
+                        registration(previous == null ? null : previous.nodeId()), config.joinToken().trim(), previous);
                 store.save(issued);
                 credentials.set(issued);
                 LOG.info("Registered as node {}", issued.nodeId());

@@ -12,7 +12,7 @@ import java.util.Map;
  * The node's identity and how it reaches the control plane ({@code kiln.node.*}; environment variables in
  * application.yml). Blank values mean "use the default", which {@link NodeIdentity} works out.
  *
- * @param controlPlaneUrl  {@code KILN_CONTROL_PLANE_URL}
+ * @param controlPlaneUrl  {@code KILN_CONTROL_PLANE_INTERNAL_URL}: the control plane's internal listener
  * @param joinToken        {@code KILN_JOIN_TOKEN}, required to register when there are no saved credentials
  * @param address          {@code KILN_NODE_ADDRESS}, the base URL the gateway reaches this node at
  * @param name             {@code KILN_NODE_NAME}
@@ -26,7 +26,7 @@ import java.util.Map;
  * @param pollWait         how long the control plane may hold an assignments long poll
  */
 @ConfigurationProperties("kiln.node")
-public record NodeConfig(@Bindable(defaultValue = "http://127.0.0.1:8080") String controlPlaneUrl,
+public record NodeConfig(@Bindable(defaultValue = "http://127.0.0.1:8070") String controlPlaneUrl,
                          @Nullable String joinToken,
                          @Nullable String address,
                          @Nullable String name,

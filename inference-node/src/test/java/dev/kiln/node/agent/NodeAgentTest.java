@@ -55,6 +55,7 @@ class NodeAgentTest {
     private static final String JOIN_TOKEN = "join-secret";
     private final List<NodeRegistration> registrations = new CopyOnWriteArrayList<>();
     private final List<String> registrationTokens = new CopyOnWriteArrayList<>();
+    private final List<String> registrationAuthorizations = new CopyOnWriteArrayList<>();
     private final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
     private final UUID nodeId = UUID.randomUUID();
     private volatile String secret;
@@ -91,6 +92,7 @@ class NodeAgentTest {
             if (path.equals(InternalPaths.REGISTER)) {
                 String token = ex.getRequestHeaders().getFirst(InternalPaths.JOIN_TOKEN_HEADER);
                 registrationTokens.add(String.valueOf(token));
+                registrationAuthorizations.add(String.valueOf(auth));
                 if (!JOIN_TOKEN.equals(token)) {
                     reply(ex, 401, Map.of("status", 401));
                     return;
@@ -192,6 +194,8 @@ class NodeAgentTest {
         secret = "forgotten";
         await(() -> registrations.size() >= 2);
         assertThat(registrations.get(1).nodeId()).isEqualTo(nodeId);
+        // It presents the credential it held: the join token alone admits new nodes only.
+        assertThat(registrationAuthorizations).containsExactly("null", "Bearer secret-1");
         await(() -> {
             try {
                 return Files.readString(credentials).contains("secret-2");

@@ -180,4 +180,13 @@ class RequestStatsEndpointTest {
         assertThat(get(server.getPort(), "/health").statusCode()).isEqualTo(404);
         assertThat(get(server.getPort(), "/prometheus").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void theManagementPortServesNothingButHealthAndMetrics() throws Exception {
+        int management = managementPort();
+        for (String path : List.of("/internal/v1/instances/" + steady.instanceId(),
+                "/internal/v1/instances/" + steady.instanceId() + "/metadata", "/routes", "/beans", "/env", "/info")) {
+            assertThat(get(management, path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
 }

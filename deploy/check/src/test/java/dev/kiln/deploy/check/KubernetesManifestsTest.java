@@ -18,6 +18,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPortBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -279,7 +282,7 @@ class KubernetesManifestsTest {
                 assertThat(names).contains("KILN_DB_URL", "KILN_DB_USER", "KILN_DB_PASSWORD", "KILN_JWT_SECRET",
                         "KILN_JOIN_TOKEN", "KILN_BIND");
             } else {
-                assertThat(names).contains("KILN_CONTROL_PLANE_URL", "KILN_JOIN_TOKEN", "KILN_NODE_ADDRESS",
+                assertThat(names).contains("KILN_CONTROL_PLANE_INTERNAL_URL", "KILN_JOIN_TOKEN", "KILN_NODE_ADDRESS",
                         "KILN_NODE_NAME", "KILN_NODE_BIND");
             }
         });
@@ -394,11 +397,12 @@ class KubernetesManifestsTest {
                         String.valueOf(Apps.INFERENCE_NODE.defaultPort())));
         EnvVar podIp = node.getEnv().stream().filter(v -> v.getName().equals("POD_IP")).findFirst().orElseThrow();
         assertThat(podIp.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
-        Service cp = r.one(Service.class, "kiln-control-plane");
-        String url = env.get("KILN_CONTROL_PLANE_URL");
-        assertThat(url).as("nodes reach the control plane through its Service").startsWith("http://kiln-control-plane");
+        Service cp = r.one(Service.class, "kiln-control-plane-internal");
+        String url = env.get("KILN_CONTROL_PLANE_INTERNAL_URL");
+        assertThat(url).as("nodes reach the control plane's internal listener through its own Service")
+                .startsWith("http://kiln-control-plane-internal");
         int servicePort = url.matches("http://[^/:]+:\\d+.*") ? Integer.parseInt(url.replaceAll("http://[^:]+:(\\d+).*", "$1")) : 80;
-        assertThat(cp.getSpec().getPorts()).anyMatch(p -> p.getPort() == servicePort && "http".equals(p.getTargetPort().getStrVal()));
+        assertThat(cp.getSpec().getPorts()).anyMatch(p -> p.getPort() == servicePort && "internal".equals(p.getTargetPort().getStrVal()));
     }
 
     @Test
@@ -420,6 +424,77 @@ class KubernetesManifestsTest {
                         .containsEntry("app.kubernetes.io/component", "control-plane")));
         assertThat(trial.one(Service.class, "kiln-postgres").getSpec().getPorts())
                 .singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(5432));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void noIngressRoutesToTheControlPlanesInternalListener(Path dir) {
+        Rendered r = render(dir);
+        assertThat(ingressesToTheInternalListener(r)).isEmpty();
+        Container cp = r.one(Deployment.class, "kiln-control-plane").getSpec().getTemplate().getSpec().getContainers()
+                .getFirst();
+        assertThat(cp.getPorts()).anyMatch(p -> "internal".equals(p.getName())
+                && p.getContainerPort() == Integer.parseInt(literalEnv(cp).get("KILN_INTERNAL_PORT")));
+    }
+
+    @Test
+    void anIngressThatRoutesToTheInternalListenerFailsTheCheck() {
+        Rendered production = render(K8S.resolve("overlays/production"));
+        Ingress byName = ingress("by-name", "kiln-control-plane-internal",
+                new ServiceBackendPortBuilder().withName("internal").build());
+        Ingress byNumber = ingress("by-number", "kiln-control-plane-internal",
+                new ServiceBackendPortBuilder().withNumber(8070).build());
+        List<HasMetadata> objects = new ArrayList<>(production.objects());
+        objects.add(byName);
+        objects.add(byNumber);
+
+        List<String> violations = ingressesToTheInternalListener(new Rendered(production.dir(), production.raw(),
+                objects));
+
+        assertThat(violations).hasSize(2).anyMatch(v -> v.contains("by-name")).anyMatch(v -> v.contains("by-number"));
+    }
+
+    /** Each Ingress path whose backend is a Service port leading to the control plane's internal listener. */
+    static List<String> ingressesToTheInternalListener(Rendered r) {
+        List<String> violations = new ArrayList<>();
+        for (Ingress i : r.all(Ingress.class)) {
+            i.getSpec().getRules().forEach(rule -> rule.getHttp().getPaths().forEach(path -> {
+                var backend = path.getBackend().getService();
+                r.all(Service.class).stream().filter(s -> s.getMetadata().getName().equals(backend.getName()))
+                        .flatMap(s -> s.getSpec().getPorts().stream())
+                        .filter(p -> Objects.equals(p.getName(), backend.getPort().getName())
+                                || Objects.equals(p.getPort(), backend.getPort().getNumber()))
+                        .filter(p -> "internal".equals(p.getName()) || p.getTargetPort() != null
+                                && "internal".equals(p.getTargetPort().getStrVal()))
+                        .forEach(p -> violations.add("Ingress " + i.getMetadata().getName() + " routes " + path.getPath()
+                                + " to Service " + backend.getName() + " port " + p.getName()
+                                + ", the control plane's internal listener"));
+            }));
+        }
+        return violations;
+    }
+
+    private static Ingress ingress(String name, String service, ServiceBackendPort port) {
+        return new IngressBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addNewRule()
+                .withHost("kiln.example.com").withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
+                .withNewBackend().withNewService().withName(service).withPort(port).endService().endBackend()
+                .endPath().endHttp().endRule().endSpec().build();
+    }
+
+    @Test
+    void onlyNodePodsReachTheControlPlanesInternalPort() {
+        NetworkPolicy cp = render(K8S.resolve("base")).one(NetworkPolicy.class, "kiln-control-plane");
+        List<NetworkPolicyIngressRule> internal = cp.getSpec().getIngress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> "internal".equals(p.getPort().getStrVal())))
+                .toList();
+        assertThat(internal).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).singleElement();
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(peer.getNamespaceSelector()).isNull();
+                assertThat(peer.getPodSelector().getMatchLabels())
+                        .containsEntry("app.kubernetes.io/component", "inference-node");
+            });
+        });
     }
 
     @Test
