@@ -2,6 +2,7 @@ package dev.kiln.controlplane.gateway;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.controlplane.keys.KeyVerifier;
+import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.controlplane.node.NodeRepository;
@@ -199,7 +200,7 @@ class GatewayBoundsTest extends FleetTestBase {
     }
 
     private UUID readyDeployment() {
-        NodeCredentials node = registry.register(new NodeRegistration(null, "node-" + UUID.randomUUID(),
+        NodeCredentials node = FleetFixtures.admit(registry, new NodeRegistration(null, "node-" + UUID.randomUUID(),
                 "http://127.0.0.1:" + heldNode.getAddress().getPort(), null, Map.of(), 2, 1L << 30, List.of(),
                 "test"));
         UUID version = fixtures.modelVersion(project, new byte[]{1, 2, 3}).id();
