@@ -30,7 +30,7 @@ class PasswordService {
 
     @Transactional
     TokenResponse change(Caller caller, @Nullable String currentPassword, @Nullable String newPassword) {
-        User user = users.findById(caller.userId()).orElseThrow(() -> new UnauthorizedException(AccountGate.ENDED));
+        User user = users.findById(caller.userId()).orElseThrow(() -> new UnauthorizedException(AccountStates.ENDED));
         throttle.check(user.email(), caller.remoteAddress());
         if (currentPassword == null || !Passwords.matches(currentPassword, user.passwordHash())) {
             throttle.failed(user.email(), caller.remoteAddress());

@@ -7,11 +7,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import dev.kiln.controlplane.auth.AccountStates;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.model.Views.CreateModel;
 import dev.kiln.controlplane.model.Views.ModelVersionView;
 import dev.kiln.controlplane.model.Views.ModelView;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -41,10 +43,12 @@ class ModelController {
 
     private final ModelService models;
     private final ModelUploads uploads;
+    private final AccountStates accounts;
 
-    ModelController(ModelService models, ModelUploads uploads) {
+    ModelController(ModelService models, ModelUploads uploads, AccountStates accounts) {
         this.models = models;
         this.uploads = uploads;
+        this.accounts = accounts;
     }
 
     @Post("/projects/{projectId}/models")
@@ -69,7 +73,9 @@ class ModelController {
     @Post(uri = "/models/{modelId}/versions", consumes = MediaType.MULTIPART_FORM_DATA)
     HttpResponse<ModelVersionView> upload(@Parameter(hidden = true) Caller caller, UUID modelId, @Part("file") @Nullable CompletedFileUpload file,
                                           @Part("versionTag") @Nullable String versionTag,
-                                          @Part("descriptor") @Nullable String descriptor) throws IOException {
+                                          @Part("descriptor") @Nullable String descriptor,
+                                          HttpRequest<?> request) throws IOException {
+        accounts.require(request);
         ModelUploads.FilePart part = file == null ? null
                 : new ModelUploads.FilePart(file.getFilename(), file.getInputStream());
         return HttpResponse.created(uploads.upload(caller, modelId, part, versionTag, descriptor));

@@ -42,6 +42,8 @@ class QuotaApiTest extends ApiTest {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("kiln.quotas.organizations-per-user", "2");
+        // Organizations per user only matter where people create their own.
+        properties.put("kiln.tenancy.self-service-orgs", "true");
         return properties;
     }
 
