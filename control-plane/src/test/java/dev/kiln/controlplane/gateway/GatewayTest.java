@@ -31,6 +31,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -456,6 +457,23 @@ class GatewayTest extends FleetTestBase {
             assertThat(forwarded.path()).endsWith("/predict");
             assertThat(forwarded.headers().get("X-predict-id")).containsExactly(predictId);
         }
+    }
+
+    @Test
+    void kserveV1ImageFormsReachTheNodeAsBase64PredictBodies() throws Exception {
+        Placed placed = readyDeployment(1);
+        HttpResponse<String> response = send(kserveRequest(placed.deployment(), key, """
+                {"instances": [{"data":"one"}, {"b64":"two"}, {"image_bytes":{"b64":"three"}}]}"""));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Received forwarded = received.poll(5, TimeUnit.SECONDS);
+            assertThat(forwarded).isNotNull();
+            bodies.add(fromJson(new String(forwarded.body(), StandardCharsets.UTF_8), Map.class));
+        }
+        assertThat(bodies).containsExactlyInAnyOrder(Map.of("image_type", "base64", "data", "one"),
+                Map.of("image_type", "base64", "data", "two"), Map.of("image_type", "base64", "data", "three"));
     }
 
     @Test
