@@ -12,6 +12,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Options;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.security.annotation.Secured;
@@ -82,6 +83,13 @@ class CompatibilityController {
     @SecurityRequirements
     HttpResponse<Map<String, Boolean>> ready() {
         return HttpResponse.ok(Map.of("ready", true));
+    }
+
+    /** HEAD comes from the GET routes above; OPTIONS is answered here. */
+    @Options(uris = {"/v2/health/live", "/v2/health/ready"})
+    @SecurityRequirements
+    HttpResponse<?> healthOptions() {
+        return DataPlaneResponses.allow();
     }
 
     @Get("/v2/models/{deploymentId}")

@@ -341,6 +341,7 @@ class GatewayTest extends FleetTestBase {
 
         ErrorBody error = assertError(limited, 429, "TooManyRequests");
         assertThat(error.message()).contains("1 requests per second");
+        assertThat(error.detail()).extracting(ErrorBody.Detail::type).containsExactly("throttling_error");
         assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
     }
 
@@ -688,6 +689,58 @@ class GatewayTest extends FleetTestBase {
         assertThat(running.statusCode()).as(running.body()).isEqualTo(202);
         assertThat(fromJson(running.body(), Map.class)).containsEntry("status", "running");
         assertThat(awaitResult(resultUrl).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void waitSecondsHoldsTheResultRequestUntilTheNodeHasAnswered() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerDelayMs = 1_500;
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        String resultUrl = (String) fromJson(accepted.body(), Map.class).get("resultUrl");
+        HttpResponse<String> waited = send(HttpRequest.newBuilder(uri(resultUrl + "?waitSeconds=20"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(waited.statusCode()).as(waited.body()).isEqualTo(200);
+        assertThat(waited.body()).isEqualTo(NODE_ANSWER);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aResultStillRunningAfterWaitSecondsIs408AndABadWaitSecondsIs400() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerDelayMs = 5_000;
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        String resultUrl = (String) fromJson(accepted.body(), Map.class).get("resultUrl");
+        HttpResponse<String> late = send(HttpRequest.newBuilder(uri(resultUrl + "?waitSeconds=1"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(assertError(late, 408, "RequestTimeout").message()).contains("still running");
+        for (String bad : List.of("-1", "soon", "1.5")) {
+            assertThat(assertError(send(HttpRequest.newBuilder(uri(resultUrl + "?waitSeconds=" + bad))
+                    .header("Authorization", "Bearer " + key).GET().build()), 400, "BadRequest").detail())
+                    .extracting(ErrorBody.Detail::loc).containsExactly(List.of("query", "waitSeconds"));
+        }
+        assertThat(awaitResult(resultUrl).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthEndpointsAnswerHeadAndOptions() {
+        UUID deployment = readyDeployment(1).deployment();
+        for (String path : List.of("/ping", "/v2/health/live", "/v2/health/ready", "/" + deployment + "/ping")) {
+            HttpResponse<String> head = send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            HttpResponse<String> options = send(HttpRequest.newBuilder(uri(path))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(options.statusCode()).as(path).isEqualTo(200);
+            assertThat(options.headers().firstValue("Allow")).as(path).contains("GET, HEAD, OPTIONS");
+        }
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri("/" + deployment + "/ping"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
     @Test
