@@ -545,6 +545,33 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aMultipartFormWithSeveralImagesGetsOneAnswerEachInOrder() throws Exception {
+        UUID deployment = readyDeployment(1).deployment();
+        responder = request -> new Answer(200, "{\"tag\":\"" + dataOf(request) + "\"}");
+        String body = "--b0undary\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\none\r\n--b0undary\r\n"
+                + "Content-Disposition: form-data; name=\"data\"; filename=\"b.jpg\"\r\n\r\ntwo\r\n--b0undary--\r\n";
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=b0undary")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Base64.Encoder b64 = Base64.getEncoder();
+        assertThat(fromJson(response.body(), Map[].class)).containsExactly(
+                Map.of("tag", b64.encodeToString("one".getBytes(StandardCharsets.UTF_8))),
+                Map.of("tag", b64.encodeToString("two".getBytes(StandardCharsets.UTF_8))));
+        HttpResponse<String> broken = send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=b0undary")
+                .POST(HttpRequest.BodyPublishers.ofString("--b0undary\r\nnever ends")).build());
+        assertThat(assertError(broken, 400, "BadRequest").detail()).extracting(ErrorBody.Detail::type)
+                .containsExactly("value_error.multipart");
+    }
+
+    @Test
     void aRawImageOfTheWrongTypeIs415AndAnEmptyOneIs400() {
         UUID deployment = readyDeployment(1).deployment();
 
