@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +117,32 @@ class SeedClientsEndToEndTest {
 
         assertThat(result.status()).as(result.raw().body()).isEqualTo(200);
         assertThat(result.body().get("predictions").size()).isPositive();
+    }
+
+    @Test
+    void aTorchServeMultipartFormWithTwoImagesGetsTwoAnswersInOrder() {
+        byte[] head = ("--seedb\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] middle = ("\r\n--seedb\r\nContent-Disposition: form-data; name=\"data\"; filename=\"b.png\"\r\n"
+                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\r\n--seedb--\r\n".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(head);
+        body.writeBytes(png);
+        body.writeBytes(middle);
+        body.writeBytes(png);
+        body.writeBytes(tail);
+
+        Api.Reply reply = api.raw(HttpRequest.newBuilder(URI.create(stack.url() + "/predictions/" + deploymentId))
+                .header("Authorization", "Bearer " + secret)
+                .header("Content-Type", "multipart/form-data; boundary=seedb")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+        assertThat(reply.body().isArray()).isTrue();
+        assertThat(reply.body()).hasSize(2);
+        assertThat(reply.body().get(0).get("predictions").size()).isPositive();
+        assertThat(reply.body().get(1).get("predictions")).isEqualTo(reply.body().get(0).get("predictions"));
     }
 
     @Test
