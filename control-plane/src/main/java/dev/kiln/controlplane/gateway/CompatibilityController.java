@@ -39,9 +39,12 @@ class CompatibilityController {
     private final KServeV1 kserve;
     private final RawImagePredictions rawImages;
     private final OpenInferenceV2 v2;
+    private final DeploymentInfo info;
 
-    CompatibilityController(Gateway gateway, KServeV1 kserve, RawImagePredictions rawImages, OpenInferenceV2 v2) {
+    CompatibilityController(Gateway gateway, KServeV1 kserve, RawImagePredictions rawImages, OpenInferenceV2 v2,
+                            DeploymentInfo info) {
         this.gateway = gateway;
+        this.info = info;
         this.kserve = kserve;
         this.rawImages = rawImages;
         this.v2 = v2;
@@ -64,6 +67,21 @@ class CompatibilityController {
     CompletableFuture<HttpResponse<?>> torchServe(String deploymentId, HttpRequest<?> request) {
         String predictId = PredictIds.of(request);
         return gateway.admitted(deploymentId, request, predictId, route -> rawImages.predict(route, request, predictId));
+    }
+
+    /**
+     * TorchServe's versioned path: served only when {@code versionTag} is the deployment's current version (404
+     * otherwise, as for a version TorchServe does not have). One query per call, like {@code /info}.
+     */
+    @Post(uri = "/predictions/{deploymentId}/{versionTag}", consumes = MediaType.ALL)
+    CompletableFuture<HttpResponse<?>> torchServeVersion(String deploymentId, String versionTag,
+                                                         HttpRequest<?> request) {
+        String predictId = PredictIds.of(request);
+        return gateway.admitted(deploymentId, request, predictId, route -> info.read(route).thenCompose(body ->
+                body.isPresent() && body.get().model().versionTag().equals(versionTag)
+                        ? rawImages.predict(route, request, predictId)
+                        : Gateway.done(DataPlaneResponses.error(404, "Deployment " + deploymentId
+                        + " does not serve version " + versionTag + ".", predictId))));
     }
 
     /** {@code curl -T photo.jpg} uploads with PUT. */

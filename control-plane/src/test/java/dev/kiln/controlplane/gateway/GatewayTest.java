@@ -572,6 +572,22 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void theVersionedTorchServePathServesOnlyTheDeploymentsCurrentVersion() {
+        UUID deployment = readyDeployment(1).deployment();
+        String tag = "v1"; // the fixtures' model version
+
+        HttpResponse<String> current = send(HttpRequest.newBuilder(uri("/predictions/" + deployment + "/" + tag))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{1, 2, 3})).build());
+        HttpResponse<String> other = send(HttpRequest.newBuilder(uri("/predictions/" + deployment + "/not-" + tag))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{1, 2, 3})).build());
+
+        assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
+        assertThat(assertError(other, 404, "NotFound").message()).contains("does not serve version");
+    }
+
+    @Test
     void aRawImageOfTheWrongTypeIs415AndAnEmptyOneIs400() {
         UUID deployment = readyDeployment(1).deployment();
 
