@@ -24,8 +24,15 @@ public record ErrorBody(int status, String error, String message, List<Detail> d
     public record Detail(List<String> loc, String msg, String type) {
     }
 
+    /**
+     * A 429 or 500 without detail gets one entry typed {@code throttling_error} or {@code predict_error}: clients
+     * written for other platforms branch on that type.
+     */
     public static ErrorBody of(int status, String message, List<Detail> detail, @Nullable String predictId) {
-        return new ErrorBody(status, reason(status), message, detail == null ? List.of() : detail, predictId);
+        List<Detail> given = detail == null ? List.of() : detail;
+        String type = status == 429 ? "throttling_error" : status == 500 ? "predict_error" : null;
+        List<Detail> typed = given.isEmpty() && type != null ? List.of(new Detail(List.of(), message, type)) : given;
+        return new ErrorBody(status, reason(status), message, typed, predictId);
     }
 
     /** {@code 404 → "NotFound"}: the standard reason phrase without spaces. */
@@ -36,6 +43,7 @@ public record ErrorBody(int status, String error, String message, List<Detail> d
             case 403 -> "Forbidden";
             case 404 -> "NotFound";
             case 405 -> "MethodNotAllowed";
+            case 408 -> "RequestTimeout";
             case 409 -> "Conflict";
             case 413 -> "PayloadTooLarge";
             case 415 -> "UnsupportedMediaType";

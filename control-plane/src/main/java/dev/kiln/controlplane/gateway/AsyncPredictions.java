@@ -7,6 +7,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -18,8 +19,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +38,9 @@ import java.util.concurrent.ExecutorService;
 class AsyncPredictions {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncPredictions.class);
+    /** The longest {@code waitSeconds} honoured: a held connection costs little, but clients should not hang. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT_POLL = Duration.ofMillis(200);
 
     private final Gateway gateway;
     private final JdbcOperations jdbc;
@@ -42,9 +48,12 @@ class AsyncPredictions {
     private final GatewayConfig config;
     private final JsonMapper json;
     private final Clock clock;
+    private final TaskScheduler scheduler;
 
     AsyncPredictions(Gateway gateway, JdbcOperations jdbc, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-                     GatewayConfig config, JsonMapper json, Clock clock) {
+                     GatewayConfig config, JsonMapper json, Clock clock,
+                     @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.gateway = gateway;
         this.jdbc = jdbc;
         this.blocking = blocking;
@@ -97,13 +106,67 @@ class AsyncPredictions {
         return HttpResponse.accepted().body(accepted).header(InternalPaths.PREDICT_ID_HEADER, predictId);
     }
 
-    /** 200 (or the stored error) once done, 202 while running, 404 unknown, expired or another deployment's. */
-    CompletableFuture<HttpResponse<?>> result(Route route, String resultId, String predictId) {
+    /**
+     * 200 (or the stored error) once done, 202 while running, 404 unknown, expired or another deployment's. With
+     * {@code waitSeconds} (capped at {@link #MAX_WAIT}) a running result is looked up again every
+     * {@link #WAIT_POLL} until it is done or the time is up (408); no thread waits in between, and any replica may
+     * have stored the result.
+     */
+    CompletableFuture<HttpResponse<?>> result(Route route, String resultId, HttpRequest<?> request,
+                                              String predictId) {
         UUID id = parse(resultId);
         if (id == null) {
             return Gateway.done(unknown(resultId, predictId));
         }
-        return CompletableFuture.supplyAsync(() -> jdbc.execute(connection -> {
+        Duration wait;
+        try {
+            wait = waitOf(request);
+        } catch (IllegalArgumentException e) {
+            return Gateway.done(DataPlaneResponses.badRequest("waitSeconds must be a whole number of seconds ≥ 0.",
+                    List.of("query", "waitSeconds"), "type_error.integer", predictId));
+        }
+        CompletableFuture<HttpResponse<?>> answer = new CompletableFuture<>();
+        lookUp(route, id, resultId, predictId, clock.instant().plus(wait), wait.isZero(), answer);
+        return answer;
+    }
+
+    /** {@code ?waitSeconds=N}: absent is 0; above {@link #MAX_WAIT} is the cap. */
+    static Duration waitOf(HttpRequest<?> request) {
+        String given = request.getParameters().get("waitSeconds");
+        if (given == null) {
+            return Duration.ZERO;
+        }
+        long seconds = Long.parseLong(given.trim());
+        if (seconds < 0) {
+            throw new IllegalArgumentException("negative");
+        }
+        return seconds >= MAX_WAIT.toSeconds() ? MAX_WAIT : Duration.ofSeconds(seconds);
+    }
+
+    private void lookUp(Route route, UUID id, String resultId, String predictId, Instant deadline, boolean noWait,
+                        CompletableFuture<HttpResponse<?>> answer) {
+        CompletableFuture.supplyAsync(() -> stored(route, id), blocking).whenComplete((row, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else if (row == null) {
+                answer.complete(unknown(resultId, predictId));
+            } else if (!row.running()) {
+                answer.complete(row.response(predictId));
+            } else if (noWait) {
+                answer.complete(HttpResponse.accepted().body(Map.of("predictId", resultId, "status", "running"))
+                        .header(InternalPaths.PREDICT_ID_HEADER, predictId));
+            } else if (!clock.instant().isBefore(deadline)) {
+                answer.complete(DataPlaneResponses.error(408, "Prediction " + resultId + " is still running; ask "
+                        + "again later.", predictId));
+            } else {
+                scheduler.schedule(WAIT_POLL, () -> lookUp(route, id, resultId, predictId, deadline, false, answer));
+            }
+        });
+    }
+
+    /** The stored row, or null when unknown, expired or another deployment's. */
+    private StoredResult stored(Route route, UUID id) {
+        return jdbc.execute(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     SELECT status, http_status, content_type, body FROM async_predictions
                     WHERE predict_id = ? AND deployment_id = ? AND expires_at > ?""")) {
@@ -112,17 +175,20 @@ class AsyncPredictions {
                 statement.setTimestamp(3, Timestamp.from(clock.instant()));
                 try (ResultSet row = statement.executeQuery()) {
                     if (!row.next()) {
-                        return unknown(resultId, predictId);
+                        return null;
                     }
-                    if (row.getString("status").equals("RUNNING")) {
-                        return HttpResponse.accepted().body(Map.of("predictId", resultId, "status", "running"))
-                                .header(InternalPaths.PREDICT_ID_HEADER, predictId);
-                    }
-                    return DataPlaneResponses.relay(row.getInt("http_status"), row.getString("content_type"),
-                            row.getBytes("body"), predictId);
+                    boolean running = row.getString("status").equals("RUNNING");
+                    return new StoredResult(running, running ? 0 : row.getInt("http_status"),
+                            row.getString("content_type"), row.getBytes("body"));
                 }
             }
-        }), blocking);
+        });
+    }
+
+    private record StoredResult(boolean running, int status, String contentType, byte[] body) {
+        HttpResponse<?> response(String predictId) {
+            return DataPlaneResponses.relay(status, contentType, body, predictId);
+        }
     }
 
     @Scheduled(fixedDelay = "1m", initialDelay = "1m")

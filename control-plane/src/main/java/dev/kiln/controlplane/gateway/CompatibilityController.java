@@ -12,6 +12,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Options;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.security.annotation.Secured;
@@ -38,9 +39,12 @@ class CompatibilityController {
     private final KServeV1 kserve;
     private final RawImagePredictions rawImages;
     private final OpenInferenceV2 v2;
+    private final DeploymentInfo info;
 
-    CompatibilityController(Gateway gateway, KServeV1 kserve, RawImagePredictions rawImages, OpenInferenceV2 v2) {
+    CompatibilityController(Gateway gateway, KServeV1 kserve, RawImagePredictions rawImages, OpenInferenceV2 v2,
+                            DeploymentInfo info) {
         this.gateway = gateway;
+        this.info = info;
         this.kserve = kserve;
         this.rawImages = rawImages;
         this.v2 = v2;
@@ -65,6 +69,21 @@ class CompatibilityController {
         return gateway.admitted(deploymentId, request, predictId, route -> rawImages.predict(route, request, predictId));
     }
 
+    /**
+     * TorchServe's versioned path: served only when {@code versionTag} is the deployment's current version (404
+     * otherwise, as for a version TorchServe does not have). One query per call, like {@code /info}.
+     */
+    @Post(uri = "/predictions/{deploymentId}/{versionTag}", consumes = MediaType.ALL)
+    CompletableFuture<HttpResponse<?>> torchServeVersion(String deploymentId, String versionTag,
+                                                         HttpRequest<?> request) {
+        String predictId = PredictIds.of(request);
+        return gateway.admitted(deploymentId, request, predictId, route -> info.read(route).thenCompose(body ->
+                body.isPresent() && body.get().model().versionTag().equals(versionTag)
+                        ? rawImages.predict(route, request, predictId)
+                        : Gateway.done(DataPlaneResponses.error(404, "Deployment " + deploymentId
+                        + " does not serve version " + versionTag + ".", predictId))));
+    }
+
     /** {@code curl -T photo.jpg} uploads with PUT. */
     @Put(uri = "/predictions/{deploymentId}", consumes = MediaType.ALL)
     CompletableFuture<HttpResponse<?>> torchServePut(String deploymentId, HttpRequest<?> request) {
@@ -82,6 +101,13 @@ class CompatibilityController {
     @SecurityRequirements
     HttpResponse<Map<String, Boolean>> ready() {
         return HttpResponse.ok(Map.of("ready", true));
+    }
+
+    /** HEAD comes from the GET routes above; OPTIONS is answered here. */
+    @Options(uris = {"/v2/health/live", "/v2/health/ready"})
+    @SecurityRequirements
+    HttpResponse<?> healthOptions() {
+        return DataPlaneResponses.allow();
     }
 
     @Get("/v2/models/{deploymentId}")

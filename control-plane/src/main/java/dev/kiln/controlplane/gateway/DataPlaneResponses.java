@@ -43,6 +43,11 @@ final class DataPlaneResponses {
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
     }
 
+    /** The answer to OPTIONS on a health endpoint: 200, no body, the methods it takes. */
+    static MutableHttpResponse<?> allow() {
+        return HttpResponse.ok().header(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS");
+    }
+
     /** The node's answer as it came: status, content type and bytes, untouched. */
     static MutableHttpResponse<byte[]> relay(int status, String contentType, byte[] body, String predictId) {
         MutableHttpResponse<byte[]> response;

@@ -18,6 +18,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Options;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
@@ -56,6 +57,13 @@ class GatewayController {
         return HttpResponse.ok(Map.of("status", "Healthy"));
     }
 
+    /** OPTIONS, like HEAD (which Micronaut answers from the GET route): seeds' clients probe health with them. */
+    @Options("/ping")
+    @SecurityRequirements
+    HttpResponse<?> pingOptions() {
+        return DataPlaneResponses.allow();
+    }
+
     // Any content type gets in, so a wrong one gets the data plane's own 415 body.
     @Post(uri = "/{deploymentId}/predict", consumes = MediaType.ALL)
     @Operation(summary = "Run the deployment's model on one image",
@@ -87,16 +95,26 @@ class GatewayController {
     }
 
     @Get("/{deploymentId}/predictions/{resultId}")
-    @Operation(summary = "Result of an async prediction: 200 done, 202 running, 404 unknown or expired")
+    @Operation(summary = "Result of an async prediction: 200 done, 202 running, 404 unknown or expired",
+            description = "With ?waitSeconds=N (at most 30) the answer waits until the result is done; 408 when it "
+                    + "is still running after N seconds.",
+            parameters = @Parameter(name = "waitSeconds", in = ParameterIn.QUERY, schema = @Schema(type = "integer")))
     CompletableFuture<HttpResponse<?>> result(String deploymentId, String resultId, HttpRequest<?> request) {
         String predictId = PredictIds.of(request);
-        return gateway.admitted(deploymentId, request, predictId, route -> async.result(route, resultId, predictId));
+        return gateway.admitted(deploymentId, request, predictId,
+                route -> async.result(route, resultId, request, predictId));
     }
 
     @Get("/{deploymentId}/ping")
     @Operation(summary = "200 when at least one instance is ready, else 503")
     CompletableFuture<HttpResponse<?>> deploymentPing(String deploymentId, HttpRequest<?> request) {
         return gateway.ping(deploymentId, request, PredictIds.of(request));
+    }
+
+    @Options("/{deploymentId}/ping")
+    @SecurityRequirements
+    HttpResponse<?> deploymentPingOptions(String deploymentId) {
+        return DataPlaneResponses.allow();
     }
 
     @Get("/{deploymentId}/info")

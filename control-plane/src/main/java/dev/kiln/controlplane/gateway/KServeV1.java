@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * KServe v1 {@code :predict} (DESIGN §4.2): each element of {@code instances} is a §4.1 predict body, sent through
+ * KServe v1 {@code :predict} (DESIGN §4.2): each element of {@code instances} is a §4.1 predict body or one of
+ * KServe's image forms ({@link KServeInstances}), sent through
  * the normal prediction path concurrently (so they spread over the ready instances); the answer lists each one's
  * predictions in order. The first element that fails decides the response, its error located at
  * {@code ["body","instances",i,...]}.
@@ -79,7 +80,8 @@ class KServeV1 {
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
         for (JsonNode instance : instances.values()) {
             try {
-                replies.add(gateway.dispatch(route, NodeCall.PREDICT, json.writeValueAsBytes(instance), predictId));
+                byte[] predictBody = json.writeValueAsBytes(KServeInstances.toPredictBody(instance));
+                replies.add(gateway.dispatch(route, NodeCall.PREDICT, predictBody, predictId));
             } catch (IOException e) {
                 throw new IllegalStateException("Could not re-encode a parsed JSON value", e);
             }

@@ -5,6 +5,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import jakarta.inject.Singleton;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * TorchServe-style predictions (DESIGN §4.2): the request body is the image itself ({@code curl -T photo.jpg}, which
- * sends no content type), wrapped here as a §4.1 base64 body and sent through the normal prediction path.
+ * sends no content type), wrapped here as a §4.1 base64 body and sent through the normal prediction path; or a
+ * multipart form ({@code curl -F data=@photo.jpg}) with one image per part, each predicted, answered in order.
  */
 @Singleton
 class RawImagePredictions {
@@ -28,9 +30,15 @@ class RawImagePredictions {
     }
 
     CompletableFuture<HttpResponse<?>> predict(Route route, HttpRequest<?> request, String predictId) {
+        if (isMultipart(request)) {
+            String boundary = request.getContentType().map(t -> t.getParameters().get("boundary").orElse(null))
+                    .orElse(null);
+            return gateway.readBody(route, request, predictId, body -> predictParts(route,
+                    MultipartImages.parse(body, unquote(boundary)), predictId));
+        }
         if (!isImage(request)) {
             return Gateway.done(DataPlaneResponses.error(415, "Send the raw image bytes with an image/* or "
-                    + "application/octet-stream content type.", predictId));
+                    + "application/octet-stream content type, or a multipart/form-data body.", predictId));
         }
         // The image, then its base64 JSON body (4/3 of it) built once in full while the image is still held.
         return gateway.readBody(route, request, predictId, RAW_COPIES, image -> {
@@ -41,6 +49,50 @@ class RawImagePredictions {
             return gateway.dispatch(route, NodeCall.PREDICT, wrap(image), predictId)
                     .thenApply(reply -> reply.toResponse(predictId));
         });
+    }
+
+    /** One answer for one image; a JSON array of the answers, in the parts' order, for several. */
+    private CompletableFuture<HttpResponse<?>> predictParts(Route route, List<byte[]> images, String predictId) {
+        if (images == null || images.isEmpty() || images.stream().anyMatch(i -> i.length == 0)) {
+            return Gateway.done(DataPlaneResponses.badRequest("The multipart body must hold one or more non-empty "
+                    + "image parts (curl -F data=@photo.jpg).", List.of("body"), "value_error.multipart", predictId));
+        }
+        if (images.size() > config.maxInstancesPerRequest()) {
+            return Gateway.done(DataPlaneResponses.badRequest("At most " + config.maxInstancesPerRequest()
+                    + " images per request.", List.of("body"), "value_error.too_many", predictId));
+        }
+        List<CompletableFuture<Reply>> replies = images.stream()
+                .map(image -> gateway.dispatch(route, NodeCall.PREDICT, wrap(image), predictId)).toList();
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<Reply> answers = replies.stream().map(CompletableFuture::join).toList();
+            for (Reply reply : answers) {
+                if (!(reply instanceof Reply.FromNode node) || node.status() != 200) {
+                    return reply.toResponse(predictId);
+                }
+            }
+            if (answers.size() == 1) {
+                return answers.getFirst().toResponse(predictId);
+            }
+            ByteArrayOutputStream array = new ByteArrayOutputStream();
+            array.write('[');
+            for (int i = 0; i < answers.size(); i++) {
+                if (i > 0) {
+                    array.write(',');
+                }
+                array.writeBytes(((Reply.FromNode) answers.get(i)).body());
+            }
+            array.write(']');
+            return DataPlaneResponses.relay(200, MediaType.APPLICATION_JSON, array.toByteArray(), predictId);
+        });
+    }
+
+    private static String unquote(String boundary) {
+        return boundary != null && boundary.length() > 1 && boundary.startsWith("\"") && boundary.endsWith("\"")
+                ? boundary.substring(1, boundary.length() - 1) : boundary;
+    }
+
+    private static boolean isMultipart(HttpRequest<?> request) {
+        return request.getContentType().map(t -> MediaType.MULTIPART_FORM_DATA.equals(t.getName())).orElse(false);
     }
 
     /** The body limit counts the image; its base64 form, a third larger, is the gateway's own business. */

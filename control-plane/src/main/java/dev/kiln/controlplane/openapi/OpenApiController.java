@@ -1,14 +1,19 @@
 package dev.kiln.controlplane.openapi;
 
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Options;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,11 +52,13 @@ class OpenApiController {
 
     private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
     private final byte[] document;
+    private final byte[] jsonDocument;
     private final String uiVersion;
     private final String page;
 
-    OpenApiController() {
+    OpenApiController(JsonMapper json) {
         this.document = read(DOCUMENT);
+        this.jsonDocument = toJson(json, document);
         this.uiVersion = webjarVersion();
         this.page = """
                 <!DOCTYPE html>
@@ -77,10 +84,22 @@ class OpenApiController {
         return HttpResponse.ok(document).contentType(YAML);
     }
 
+    /** YAML, or JSON for clients that ask for it with {@code Accept: application/json}. */
     @Options("/")
-    @Produces(YAML_TYPE)
-    HttpResponse<byte[]> options() {
-        return document();
+    @Produces({YAML_TYPE, MediaType.APPLICATION_JSON})
+    HttpResponse<byte[]> options(HttpRequest<?> request) {
+        boolean json = request.accept().stream().anyMatch(MediaType.APPLICATION_JSON_TYPE::equals);
+        return json ? HttpResponse.ok(jsonDocument).contentType(MediaType.APPLICATION_JSON_TYPE) : document();
+    }
+
+    private static byte[] toJson(JsonMapper json, byte[] yaml) {
+        Object tree = new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(new String(yaml, StandardCharsets.UTF_8));
+        try {
+            return json.writeValueAsBytes(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Get(uri = "/openapi", produces = MediaType.TEXT_HTML)

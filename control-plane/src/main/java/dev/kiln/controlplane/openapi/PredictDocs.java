@@ -61,7 +61,7 @@ public final class PredictDocs {
 
     @Schema(name = "PredictRequest", description = "Body of POST /{deploymentId}/predict (DESIGN §4.1).")
     public record PredictRequest(
-            @Schema(description = "How data is given.", allowableValues = {"base64", "url", "array"},
+            @Schema(description = "How data is given.", allowableValues = {"base64", "base_64", "url", "array"},
                     requiredMode = Schema.RequiredMode.REQUIRED, example = "base64")
             String image_type,
             @Schema(description = "base64 (optionally a data:image/...;base64, URL), an http(s) URL, or a height x width x 3 "
@@ -75,7 +75,7 @@ public final class PredictDocs {
     @Schema(name = "Routine", description = """
             A post-processing step. Arguments go in `args` or flat beside `name`:
             FilterConfidence {confidence: 0..1}; FilterClass {class_name: [names]}; ExcludeClass {class_name: [names]};
-            FilterIOU {iou: 0..1}; Histogram {bins: 1..N} or {ranges: [[low, high], ...]}; ActiveLearning (no arguments;
+            FilterIOU {iou: 0..1}; Histogram {bins: 1..N} or {ranges: [[low, high], ...] or [upper, ...]}; ActiveLearning (no arguments;
             uses the deployment's evaluation strategy and threshold).""")
     public record Routine(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED,

@@ -31,6 +31,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -340,6 +341,7 @@ class GatewayTest extends FleetTestBase {
 
         ErrorBody error = assertError(limited, 429, "TooManyRequests");
         assertThat(error.message()).contains("1 requests per second");
+        assertThat(error.detail()).extracting(ErrorBody.Detail::type).containsExactly("throttling_error");
         assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
     }
 
@@ -459,6 +461,23 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void kserveV1ImageFormsReachTheNodeAsBase64PredictBodies() throws Exception {
+        Placed placed = readyDeployment(1);
+        HttpResponse<String> response = send(kserveRequest(placed.deployment(), key, """
+                {"instances": [{"data":"one"}, {"b64":"two"}, {"image_bytes":{"b64":"three"}}]}"""));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Received forwarded = received.poll(5, TimeUnit.SECONDS);
+            assertThat(forwarded).isNotNull();
+            bodies.add(fromJson(new String(forwarded.body(), StandardCharsets.UTF_8), Map.class));
+        }
+        assertThat(bodies).containsExactlyInAnyOrder(Map.of("image_type", "base64", "data", "one"),
+                Map.of("image_type", "base64", "data", "two"), Map.of("image_type", "base64", "data", "three"));
+    }
+
+    @Test
     void aKserveV1InstancesErrorIsTheAnswerWithItsLocationUnderItsIndex() {
         UUID deployment = readyDeployment(1).deployment();
         responder = request -> dataOf(request).equals("broken")
@@ -523,6 +542,49 @@ class GatewayTest extends FleetTestBase {
             assertThat(fromJson(new String(forwarded.body(), StandardCharsets.UTF_8), Map.class)).isEqualTo(
                     Map.of("image_type", "base64", "data", Base64.getEncoder().encodeToString(image)));
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMultipartFormWithSeveralImagesGetsOneAnswerEachInOrder() throws Exception {
+        UUID deployment = readyDeployment(1).deployment();
+        responder = request -> new Answer(200, "{\"tag\":\"" + dataOf(request) + "\"}");
+        String body = "--b0undary\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\none\r\n--b0undary\r\n"
+                + "Content-Disposition: form-data; name=\"data\"; filename=\"b.jpg\"\r\n\r\ntwo\r\n--b0undary--\r\n";
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=b0undary")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Base64.Encoder b64 = Base64.getEncoder();
+        assertThat(fromJson(response.body(), Map[].class)).containsExactly(
+                Map.of("tag", b64.encodeToString("one".getBytes(StandardCharsets.UTF_8))),
+                Map.of("tag", b64.encodeToString("two".getBytes(StandardCharsets.UTF_8))));
+        HttpResponse<String> broken = send(HttpRequest.newBuilder(uri("/predictions/" + deployment))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=b0undary")
+                .POST(HttpRequest.BodyPublishers.ofString("--b0undary\r\nnever ends")).build());
+        assertThat(assertError(broken, 400, "BadRequest").detail()).extracting(ErrorBody.Detail::type)
+                .containsExactly("value_error.multipart");
+    }
+
+    @Test
+    void theVersionedTorchServePathServesOnlyTheDeploymentsCurrentVersion() {
+        UUID deployment = readyDeployment(1).deployment();
+        String tag = "v1"; // the fixtures' model version
+
+        HttpResponse<String> current = send(HttpRequest.newBuilder(uri("/predictions/" + deployment + "/" + tag))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{1, 2, 3})).build());
+        HttpResponse<String> other = send(HttpRequest.newBuilder(uri("/predictions/" + deployment + "/not-" + tag))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{1, 2, 3})).build());
+
+        assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
+        assertThat(assertError(other, 404, "NotFound").message()).contains("does not serve version");
     }
 
     @Test
@@ -670,6 +732,58 @@ class GatewayTest extends FleetTestBase {
         assertThat(running.statusCode()).as(running.body()).isEqualTo(202);
         assertThat(fromJson(running.body(), Map.class)).containsEntry("status", "running");
         assertThat(awaitResult(resultUrl).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void waitSecondsHoldsTheResultRequestUntilTheNodeHasAnswered() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerDelayMs = 1_500;
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        String resultUrl = (String) fromJson(accepted.body(), Map.class).get("resultUrl");
+        HttpResponse<String> waited = send(HttpRequest.newBuilder(uri(resultUrl + "?waitSeconds=20"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(waited.statusCode()).as(waited.body()).isEqualTo(200);
+        assertThat(waited.body()).isEqualTo(NODE_ANSWER);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aResultStillRunningAfterWaitSecondsIs408AndABadWaitSecondsIs400() {
+        UUID deployment = readyDeployment(1).deployment();
+        answerDelayMs = 5_000;
+
+        HttpResponse<String> accepted = send(asyncRequest(deployment));
+        String resultUrl = (String) fromJson(accepted.body(), Map.class).get("resultUrl");
+        HttpResponse<String> late = send(HttpRequest.newBuilder(uri(resultUrl + "?waitSeconds=1"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(assertError(late, 408, "RequestTimeout").message()).contains("still running");
+        for (String bad : List.of("-1", "soon", "1.5")) {
+            assertThat(assertError(send(HttpRequest.newBuilder(uri(resultUrl + "?waitSeconds=" + bad))
+                    .header("Authorization", "Bearer " + key).GET().build()), 400, "BadRequest").detail())
+                    .extracting(ErrorBody.Detail::loc).containsExactly(List.of("query", "waitSeconds"));
+        }
+        assertThat(awaitResult(resultUrl).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthEndpointsAnswerHeadAndOptions() {
+        UUID deployment = readyDeployment(1).deployment();
+        for (String path : List.of("/ping", "/v2/health/live", "/v2/health/ready", "/" + deployment + "/ping")) {
+            HttpResponse<String> head = send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            HttpResponse<String> options = send(HttpRequest.newBuilder(uri(path))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(options.statusCode()).as(path).isEqualTo(200);
+            assertThat(options.headers().firstValue("Allow")).as(path).contains("GET, HEAD, OPTIONS");
+        }
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri("/" + deployment + "/ping"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -110,6 +110,19 @@ class OpenApiTest extends ApiTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void optionsOnTheRootAnswersJsonWhenAskedFor() throws Exception {
+        HttpResponse<String> options = send("OPTIONS", "/", "application/json");
+
+        assertThat(options.statusCode()).isEqualTo(200);
+        assertThat(options.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        Map<String, Object> document = json.readValue(options.body(), Map.class);
+        assertThat(document).containsKeys("openapi", "paths");
+        assertThat((Map<String, Object>) document.get("paths")).containsKey("/{deploymentId}/predict");
+    }
+
+    @Test
     void uiLoadsEverythingFromTheControlPlane() throws Exception {
         HttpResponse<String> page = send("GET", "/openapi", "text/html,application/xhtml+xml,*/*;q=0.8");
 

@@ -49,7 +49,7 @@ class SnippetsApiTest extends ApiTest {
                     .doesNotContain(SnippetTemplates.URL);
         }
         assertThat(r.get("java")).contains("public class Predict", "java.net.http");
-        assertThat(r.get("node")).contains("require(\"axios\")");
+        assertThat(r.get("node")).contains("await fetch(URL").doesNotContain("axios");
         assertThat(r.get("python")).contains("import urllib.request").doesNotContain("import requests");
         assertThat(r.get("c")).contains("#include <curl/curl.h>");
     }

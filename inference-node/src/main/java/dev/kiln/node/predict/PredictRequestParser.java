@@ -108,7 +108,8 @@ final class PredictRequestParser {
         }
         PredictRequest.ImageType type = switch (imageType.trim().toLowerCase(Locale.ROOT)) {
             case "url" -> PredictRequest.ImageType.URL;
-            case "base64" -> PredictRequest.ImageType.BASE64;
+            // base_64 is how some other platforms' clients spell it.
+            case "base64", "base_64" -> PredictRequest.ImageType.BASE64;
             case "array" -> PredictRequest.ImageType.ARRAY;
             default -> throw PredictException.badRequest("Unknown image_type '" + imageType
                     + "'; use url, base64 or array.", IMAGE_TYPE, "value_error.image_type");

@@ -66,22 +66,21 @@ final class Args {
         return list.stream().map(String.class::cast).toList();
     }
 
-    /** A required list of 1 to {@code max} {@code [low, high]} pairs with 0 ≤ low < high ≤ 1. */
+    /**
+     * A required list of 1 to {@code max} bins: {@code [low, high]} pairs with 0 ≤ low < high ≤ 1, or (the form other
+     * platforms' clients send) strictly increasing upper bounds in (0, 1], each bin starting where the previous ends.
+     */
     List<double[]> ranges(String arg, int max) {
         Object value = required(arg);
         String message = call.name() + " argument '" + arg + "' must be a list of 1 to " + max
-                + " [low, high] pairs with 0 ≤ low < high ≤ 1.";
+                + " [low, high] pairs with 0 ≤ low < high ≤ 1, or of increasing upper bounds in (0, 1].";
         if (!(value instanceof List<?> list) || list.isEmpty() || list.size() > max) {
             throw error(arg, message, "value_error.ranges");
         }
-        List<double[]> ranges = new ArrayList<>(list.size());
-        for (Object item : list) {
-            if (!(item instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Number low)
-                    || !(pair.get(1) instanceof Number high) || !(low.doubleValue() >= 0)
-                    || !(low.doubleValue() < high.doubleValue()) || !(high.doubleValue() <= 1)) {
-                throw error(arg, message, "value_error.ranges");
-            }
-            ranges.add(new double[]{low.doubleValue(), high.doubleValue()});
+        List<double[]> ranges = list.stream().allMatch(Number.class::isInstance)
+                ? BinRanges.fromUpperBounds(list) : BinRanges.fromPairs(list);
+        if (ranges == null) {
+            throw error(arg, message, "value_error.ranges");
         }
         return ranges;
     }

@@ -31,6 +31,8 @@ class PredictRequestParserTest {
         PredictRequest r = parse("{\"image_type\":\"base64\",\"data\":\"aGVsbG8=\",\"extra\":{\"x\":[1,2]}}");
         assertThat(r.imageType()).isEqualTo(PredictRequest.ImageType.BASE64);
         assertThat(r.text()).isEqualTo("aGVsbG8=");
+        assertThat(parse("{\"image_type\":\"base_64\",\"data\":\"aGVsbG8=\"}").imageType())
+                .isEqualTo(PredictRequest.ImageType.BASE64);
         assertThat(parse("{\"data\":\"https://example.com/a.jpg\",\"image_type\":\"URL\"}").imageType())
                 .isEqualTo(PredictRequest.ImageType.URL);
     }

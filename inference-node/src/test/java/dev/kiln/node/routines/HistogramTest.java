@@ -51,13 +51,21 @@ class HistogramTest {
     }
 
     @Test
+    void rangesWrittenAsUpperBoundsMakeAdjacentBinsFromZero() {
+        Histogram.Result h = histogram(Map.of("ranges", List.of(0.5, 0.9, 1.0)));
+        assertThat(h.confidence()).containsExactly(new Histogram.Bin(0, 0.5, 1), new Histogram.Bin(0.5, 0.9, 2),
+                new Histogram.Bin(0.9, 1, 1));
+    }
+
+    @Test
     void badBinsAndRangesAreRefusedWithTheirLocation() {
         for (Object bins : List.of(0, 101, 2.5, "ten")) {
             InvalidRoutineException e = RoutinesTest.rejected(new RoutineCall(3, "Histogram", Map.of("bins", bins)));
             assertThat(e.detail().loc()).containsExactly("body", "routines", "3", "args", "bins");
         }
         for (Object ranges : List.of(List.of(), List.of(List.of(0.5, 0.2)), List.of(List.of(0, 1.5)),
-                List.of(List.of(0.1)), List.of(0.1, 0.2), "0-1")) {
+                List.of(List.of(0.1)), List.of(0.5, 0.2), List.of(0.5, 1.5), List.of(0, 0.5),
+                List.of(0.5, List.of(0.5, 1)), "0-1")) {
             InvalidRoutineException e = RoutinesTest.rejected(new RoutineCall(0, "Histogram", Map.of("ranges", ranges)));
             assertThat(e.detail().loc()).containsExactly("body", "routines", "0", "args", "ranges");
             assertThat(e.detail().type()).isEqualTo("value_error.ranges");
