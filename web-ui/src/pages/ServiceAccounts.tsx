@@ -241,7 +241,7 @@ export function Tokens({ orgId, account }: { orgId: string; account: ServiceAcco
                     <code>{t.prefix}…</code>
                   </td>
                   <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
-                  <td>{t.lastUsedAt ? relative(t.lastUsedAt) : 'never'}</td>
+                  <td data-testid="token-last-used">{t.lastUsedAt ? relative(t.lastUsedAt) : 'never'}</td>
                   <td className="row-actions">
                     <button type="button" className="secondary small danger-text" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t)}>
                       Revoke

@@ -38,6 +38,28 @@ final class Api {
         return this;
     }
 
+    /** This client with a bearer of its own (a service-account token) instead of a session. */
+    Api withBearer(String bearer) {
+        Api other = new Api(base);
+        other.token = bearer;
+        return other;
+    }
+
+    /** The status of a sign-in, without keeping its token. */
+    int loginStatus(String email, String password) {
+        return new Api(base).post("/api/v1/auth/login", Map.of("username", email, "password", password)).status();
+    }
+
+    Reply patch(String path, Object body) {
+        return send(authed(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body)))));
+    }
+
+    Reply delete(String path) {
+        return send(authed(HttpRequest.newBuilder(URI.create(base + path)).DELETE()));
+    }
+
     Reply get(String path) {
         return send(authed(HttpRequest.newBuilder(URI.create(base + path)).GET()));
     }
