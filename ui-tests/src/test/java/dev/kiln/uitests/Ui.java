@@ -37,7 +37,8 @@ final class Ui implements AutoCloseable {
         this.screenshots = screenshots;
         page.onConsoleMessage(message -> {
             if ("error".equals(message.type())) {
-                consoleErrors.add(message.text());
+                // A failed load's text does not name the resource; its location does.
+                consoleErrors.add(message.text() + " at " + message.location());
             }
         });
         page.onPageError(error -> consoleErrors.add("uncaught: " + error));
