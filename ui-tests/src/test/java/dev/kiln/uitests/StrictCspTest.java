@@ -2,6 +2,7 @@ package dev.kiln.uitests;
 
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.FilePayload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard works under the strict policy the control plane serves it with (DESIGN §8): the page is loaded with
@@ -18,7 +20,11 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  */
 @ExtendWith(Dashboard.class)
 class StrictCspTest {
-    private static final String POLICY = "default-src 'self'; frame-ancestors 'none'";
+    private static final String POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+    private static final String CANVAS_PAINTED = """
+            () => { const c = document.querySelector('canvas.picture');
+                    return !!c && c.width > 1 && c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data[3] > 0; }
+            """;
 
     @Test
     void everyPageRunsUnderAStrictContentSecurityPolicy(Ui ui, LiveStack stack) {
@@ -34,7 +40,16 @@ class StrictCspTest {
         }
         ui.openDeployment(deployment);
         assertThat(ui.page().locator(".uplot").first()).isVisible();
+
+        ui.tab("Evaluation");
+        ui.field("Image").setInputFiles(new FilePayload("image.jpg", "image/jpeg", SampleImage.jpeg()));
+        assertThat(ui.page().getByTestId("evaluation-canvas")).isVisible();
+        assertThat(ui.page().waitForFunction(CANVAS_PAINTED).jsonValue())
+                .as("the chosen image painted on the evaluation canvas").isEqualTo(true);
+        ui.shot("evaluation-preview");
+
         ui.page().locator(".who").click();
+        assertThat(ui.field("Current password")).isVisible();
         ui.shot("account");
     }
 
