@@ -284,6 +284,7 @@ function ForcedPasswordChange({ email, onChanged }: { email: string; onChanged: 
     <main className="login-page">
       <div className="login">
         <ChangePassword
+          email={email}
           onChanged={onChanged}
           intro={`${email} signed in with a temporary password. Choose your own password to continue.`}
         />

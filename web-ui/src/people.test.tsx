@@ -29,6 +29,7 @@ function stubApi(route: Route): Call[] {
   return calls;
 }
 
+const tokens = { access_token: 'A2', refresh_token: 'R2', token_type: 'Bearer', expires_in: 3600 };
 const me: Me = { id: 'u1', email: 'ada@example.com', displayName: null, operator: false, memberships: [] };
 
 function inWorkspace(node: ReactNode, over: Partial<Workspace> = {}) {
@@ -53,10 +54,12 @@ afterEach(() => {
 });
 
 describe('changing the password', () => {
-  it('sends the current and the new password once both new ones match', async () => {
-    const calls = stubApi((c) => (c.url === '/api/v1/me/password' ? { status: 204 } : undefined));
+  it('sends the current and the new password once both new ones match, then signs in with the new one', async () => {
+    const calls = stubApi((c) =>
+      c.url === '/api/v1/me/password' ? { status: 204 } : c.url === '/api/v1/auth/login' ? { status: 200, body: tokens } : undefined,
+    );
     const changed = vi.fn();
-    render(<ChangePassword onChanged={changed} />);
+    render(<ChangePassword email={me.email} onChanged={changed} />);
     fireEvent.change(screen.getByLabelText('Current password'), { target: { value: 'old-secret' } });
     fireEvent.change(screen.getByLabelText('New password'), { target: { value: 'new-secret-1' } });
     fireEvent.change(screen.getByLabelText('New password again'), { target: { value: 'new-secret-2' } });
@@ -68,7 +71,10 @@ describe('changing the password', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Change password' }));
 
     await waitFor(() => expect(changed).toHaveBeenCalled());
-    expect(calls).toEqual([{ method: 'POST', url: '/api/v1/me/password', body: { currentPassword: 'old-secret', newPassword: 'new-secret-1' } }]);
+    expect(calls).toEqual([
+      { method: 'POST', url: '/api/v1/me/password', body: { currentPassword: 'old-secret', newPassword: 'new-secret-1' } },
+      { method: 'POST', url: '/api/v1/auth/login', body: { username: me.email, password: 'new-secret-1' } },
+    ]);
   });
 
   it('shows the API refusal of the new password next to that field', async () => {
@@ -76,7 +82,7 @@ describe('changing the password', () => {
       status: 400,
       body: { status: 400, error: 'BadRequest', message: 'The password is not valid.', detail: [{ loc: ['body', 'newPassword'], msg: 'must be at least 12 characters' }] },
     }));
-    render(<ChangePassword onChanged={() => undefined} />);
+    render(<ChangePassword email={me.email} onChanged={() => undefined} />);
     fireEvent.change(screen.getByLabelText('Current password'), { target: { value: 'old-secret' } });
     fireEvent.change(screen.getByLabelText('New password'), { target: { value: 'short' } });
     fireEvent.change(screen.getByLabelText('New password again'), { target: { value: 'short' } });
@@ -102,6 +108,9 @@ describe('signing in with a temporary password', () => {
       if (c.url === '/api/v1/me/password') {
         mustChange = false;
         return { status: 204 };
+      }
+      if (c.url === '/api/v1/auth/login') {
+        return { status: 200, body: tokens };
       }
       if (c.url === '/api/v1/organizations') {
         return mustChange ? { status: 403, body: { status: 403, error: 'Forbidden', message: 'Change your password first.' } } : { status: 200, body: [] };

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { people } from '../api';
+import { login, people } from '../api';
 import { ErrorBox, Field } from '../components/ui';
 import { formErrors } from '../lib/errors';
 import { newPasswordProblem } from '../lib/passwords';
@@ -20,13 +20,16 @@ export function Account({ email }: { email: string }) {
           Your password is changed. Your other sessions are signed out.
         </p>
       )}
-      <ChangePassword onChanged={() => setChanged(true)} />
+      <ChangePassword email={email} onChanged={() => setChanged(true)} />
     </section>
   );
 }
 
-/** Current password, new password twice; on success the API ends every other session of the account. */
-export function ChangePassword({ onChanged, intro }: { onChanged: () => void; intro?: string }) {
+/**
+ * Current password, new password twice. The API ends every other session of the account on success; signing in
+ * again with the new password keeps this one going whether or not the API ended it too.
+ */
+export function ChangePassword({ email, onChanged, intro }: { email: string; onChanged: () => void; intro?: string }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -46,6 +49,7 @@ export function ChangePassword({ onChanged, intro }: { onChanged: () => void; in
     setBusy(true);
     try {
       await people.changePassword(current, next);
+      await login(email, next);
       setCurrent('');
       setNext('');
       setAgain('');
