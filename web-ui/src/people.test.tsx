@@ -234,7 +234,7 @@ describe('the operator users page', () => {
       }
       return c.url === '/api/v1/users' ? { status: 200, body: users } : undefined;
     });
-    render(<Users />);
+    inWorkspace(<Users />);
     fireEvent.click(screen.getByRole('button', { name: 'New user' }));
     fireEvent.change(screen.getByLabelText('User email'), { target: { value: 'bob@example.com' } });
     const generated = (screen.getByLabelText('Temporary password') as HTMLInputElement).value;
@@ -255,7 +255,7 @@ describe('the operator users page', () => {
       }
       return { status: 200, body: [{ id: 'u2', email: 'bob@example.com', operator: false, disabled: false, mustChangePassword: false, createdAt: '' }] };
     });
-    render(<Users />);
+    inWorkspace(<Users />);
     const reset = async () => {
       fireEvent.click(await screen.findByRole('button', { name: 'Reset password of bob@example.com' }));
       fireEvent.click(screen.getByRole('button', { name: 'Reset password' }));

@@ -30,9 +30,11 @@ export function ShownOnce({
         </code>
         <CopyButton text={value} label={copyLabel} />
       </div>
-      <button type="button" className="secondary" onClick={onDone}>
-        I have stored it
-      </button>
+      <div className="actions">
+        <button type="button" className="secondary" onClick={onDone}>
+          I have stored it
+        </button>
+      </div>
     </div>
   );
 }

@@ -205,7 +205,7 @@ export function Tokens({ orgId, account }: { orgId: string; account: ServiceAcco
           onDone={() => setCreated(null)}
         />
       )}
-      <form className="inline-form" onSubmit={create} noValidate aria-label={`New token for ${account.name}`}>
+      <form className="inline-form start" onSubmit={create} noValidate aria-label={`New token for ${account.name}`}>
         <Field id={`token-name-${account.id}`} label="Token name" error={errors.name}>
           {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>

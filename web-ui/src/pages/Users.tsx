@@ -5,6 +5,7 @@ import { ShownOnce } from '../components/ShownOnce';
 import { formErrors } from '../lib/errors';
 import { dateTime } from '../lib/format';
 import { temporaryPassword } from '../lib/passwords';
+import { useWorkspace } from '../context';
 
 /** A temporary password to hand over once: to a new account, or after a reset without mail. */
 interface Handover {
@@ -15,6 +16,7 @@ interface Handover {
 
 /** Operators: every account of this Kiln; create one with a temporary password, disable, enable, reset. */
 export function Users() {
+  const ws = useWorkspace();
   const users = useLoad(() => people.users(), []);
   const [creating, setCreating] = useState(false);
   const [handover, setHandover] = useState<Handover | null>(null);
@@ -106,7 +108,12 @@ export function Users() {
                 <tr key={u.id} aria-label={u.email}>
                   <td className="strong">
                     {u.email}
-                    {u.operator && <span className="tag">operator</span>}
+                    {u.operator && (
+                      <>
+                        {' '}
+                        <span className="tag">operator</span>
+                      </>
+                    )}
                   </td>
                   <td>
                     <span className={`status status-${u.disabled ? 'revoked' : 'active'}`}>{u.disabled ? 'DISABLED' : 'ACTIVE'}</span>
@@ -114,9 +121,12 @@ export function Users() {
                   </td>
                   <td>{dateTime(u.createdAt)}</td>
                   <td className="row-actions">
-                    <button type="button" className="secondary small" onClick={() => void act(u, u.disabled ? 'enable' : 'disable')} aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}>
-                      {u.disabled ? 'Enable' : 'Disable'}
-                    </button>
+                    {/* An operator does not lock themselves out. */}
+                    {u.id !== ws.me.id && (
+                      <button type="button" className="secondary small" onClick={() => void act(u, u.disabled ? 'enable' : 'disable')} aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}>
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                    )}
                     <button type="button" className="secondary small" onClick={() => setResetting(u)} aria-label={`Reset password of ${u.email}`}>
                       Reset password
                     </button>
