@@ -311,7 +311,7 @@ function NeedsProject({ loading, error, children }: { loading: boolean; error: E
     return (
       <div className="empty">
         <p className="empty-title">You are not a member of any organization yet.</p>
-        <p>Ask an owner of an organization to add you as a member.</p>
+        <p>Ask an owner or admin of an organization to invite you; the invitation shows up here.</p>
       </div>
     );
   }
