@@ -118,7 +118,7 @@ export function SettingsFields({
           <Field id={id('timeoutMs')} label="Timeout (ms)" error={errors.timeoutMs}>
             {(p) => <input {...p} type="number" min={1} value={form.timeoutMs} onChange={set('timeoutMs')} />}
           </Field>
-          <Field id={id('rateLimitPerSecond')} label="Rate limit (requests/s)" error={errors.rateLimitPerSecond} hint="Empty: the project's default.">
+          <Field id={id('rateLimitPerSecond')} label="Rate limit (requests/s)" error={errors.rateLimitPerSecond} hint="Shared by all keys calling this deployment; empty: none (each key keeps its own).">
             {(p) => <input {...p} type="number" min={0} value={form.rateLimitPerSecond} onChange={set('rateLimitPerSecond')} />}
           </Field>
         </div>

@@ -112,6 +112,11 @@ public final class Stack implements AutoCloseable {
         env.put("KILN_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("KILN_ORT_CACHE", ortCache().toString());
         env.put("KILN_DATA_DIR", home.resolve(name).toString());
+        // The benchmarks and load tests measure throughput and scale, not limits: no default key rate limit, and quotas
+        // above what ScaleBench creates in one organization (1,000 deployments × 3 instances).
+        env.put("KILN_GATEWAY_DEFAULT_KEY_RATE_LIMIT", "0");
+        env.put("KILN_QUOTA_DEPLOYMENTS", "100000");
+        env.put("KILN_QUOTA_INSTANCES", "1000000");
         // Health lives on the management port (never the default 8090: replicas and ./kiln may run beside).
         int managementPort = AppProcess.freePort();
         env.put("KILN_MANAGEMENT_PORT", String.valueOf(managementPort));

@@ -15,6 +15,8 @@ import dev.kiln.controlplane.logs.DeploymentLog;
 import dev.kiln.controlplane.model.Model;
 import dev.kiln.controlplane.node.GpuType;
 import dev.kiln.controlplane.node.GpuTypeCatalog;
+import dev.kiln.controlplane.quota.Quota;
+import dev.kiln.controlplane.quota.Quotas;
 import dev.kiln.controlplane.model.ModelRepository;
 import dev.kiln.controlplane.model.ModelVersion;
 import dev.kiln.controlplane.model.ModelVersionRepository;
@@ -52,10 +54,13 @@ class DeploymentService {
     private final ApplicationEventPublisher<DeploymentChanged> events;
     private final DeploymentLog log;
     private final Clock clock;
+    private final Quotas quotas;
 
     DeploymentService(Access access, DeploymentRepository deployments, DeploymentReads reads, ModelRepository models,
                       ModelVersionRepository versions, AuditLog audit, GpuTypeCatalog gpuTypes,
-                      ApplicationEventPublisher<DeploymentChanged> events, DeploymentLog log, Clock clock) {
+                      ApplicationEventPublisher<DeploymentChanged> events, DeploymentLog log, Clock clock,
+                      Quotas quotas) {
+        this.quotas = quotas;
         this.access = access;
         this.deployments = deployments;
         this.reads = reads;
@@ -80,6 +85,7 @@ class DeploymentService {
         Settings settings = validate(Settings.defaults(request.name().trim(), version.orElseThrow())
                 .merge(request, version.get()));
         requireFreeName(projectId, settings.name(), null);
+        quotas.require(project.organizationId(), demand(null, settings));
         Instant now = Times.now(clock);
         Deployment deployment = row(UUID.randomUUID(), projectId, settings, DeploymentStatus.PENDING.name(), WAITING,
                 1, caller.userId(), now, now);
@@ -124,6 +130,7 @@ class DeploymentService {
         if (changes.isEmpty()) {
             return view(current);
         }
+        quotas.require(scoped.project().organizationId(), demand(before, after));
         int generation = before.needsNewSessions(after) ? current.generation() + 1 : current.generation();
         Deployment updated = row(current.id(), current.projectId(), after, current.status(), current.statusReason(),
                 generation, current.createdBy(), current.createdAt(), Times.now(clock));
@@ -231,6 +238,14 @@ class DeploymentService {
         }
         problems.throwIfAny("The deployment is not valid.");
         return checked;
+    }
+
+    /** What a deployment adds to its organization's quotas: itself when new, and the instances and GPUs it asks for. */
+    private static Map<Quota, Long> demand(@Nullable Settings before, Settings after) {
+        long instances = after.instances() - (before == null ? 0L : before.instances());
+        long gpus = (long) after.instances() * after.gpusPerInstance()
+                - (before == null ? 0L : (long) before.instances() * before.gpusPerInstance());
+        return Map.of(Quota.DEPLOYMENTS, before == null ? 1L : 0L, Quota.INSTANCES, instances, Quota.GPUS, gpus);
     }
 
     private void requireFreeName(UUID projectId, String name, @Nullable UUID self) {

@@ -55,7 +55,8 @@ class CompatibilityController {
                     predictId));
         }
         String deploymentId = modelVerb.substring(0, modelVerb.length() - KSERVE_V1_VERB.length());
-        return gateway.admitted(deploymentId, request, predictId, route -> kserve.predict(route, request, predictId));
+        return gateway.admittedAs(deploymentId, request, predictId,
+                admitted -> kserve.predict(admitted, request, predictId));
     }
 
     @Post(uri = "/predictions/{deploymentId}", consumes = MediaType.ALL)

@@ -59,9 +59,15 @@ public class Gateway {
     /** Runs {@code then} once the call has passed every check, else answers with the refusal. */
     CompletableFuture<HttpResponse<?>> admitted(String deploymentId, HttpRequest<?> request, String predictId,
                                                 Function<Route, CompletableFuture<HttpResponse<?>>> then) {
+        return admittedAs(deploymentId, request, predictId, admitted -> then.apply(admitted.route()));
+    }
+
+    /** {@link #admitted} for protocols that need the key too (KServe v1 charges each instance to it). */
+    CompletableFuture<HttpResponse<?>> admittedAs(String deploymentId, HttpRequest<?> request, String predictId,
+                                                  Function<Admission.Admitted, CompletableFuture<HttpResponse<?>>> then) {
         return admit(deploymentId, request, predictId).thenCompose(admission -> switch (admission) {
             case Admission.Refused refused -> CompletableFuture.completedFuture(refused.response());
-            case Admission.Admitted admitted -> then.apply(admitted.route());
+            case Admission.Admitted admitted -> then.apply(admitted);
         });
     }
 
@@ -79,7 +85,7 @@ public class Gateway {
 
     /**
      * 401 bad key, 404 unknown or another project's deployment (same answer: no existence leak), 403 scope, 429 over
-     * the key's rate. Only a call that passed the other checks spends a token.
+     * the key's or the deployment's rate. Only a call that passed the other checks spends a token.
      */
     CompletableFuture<Admission> admit(String deploymentId, HttpRequest<?> request, String predictId) {
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
@@ -104,12 +110,8 @@ public class Gateway {
                 return new Admission.Refused(DataPlaneResponses.error(403,
                         "This key is not allowed to call deployment " + id + ".", predictId));
             }
-            Optional<Long> waitNanos = limiter.acquire(key, route.get());
-            if (waitNanos.isPresent()) {
-                return new Admission.Refused(DataPlaneResponses.error(429, "This key is over its limit of "
-                                + rate(key, route.get()) + " requests per second; retry later.", predictId)
-                        .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1,
-                                TimeUnit.NANOSECONDS.toSeconds(waitNanos.get() + 999_999_999L)))));
+            if (limiter.acquire(key, route.get()) instanceof RateLimiter.Limited limited) {
+                return new Admission.Refused(tooManyRequests(limited, id, predictId));
             }
             return new Admission.Admitted(route.get(), key);
         });
@@ -208,8 +210,12 @@ public class Gateway {
         return Optional.empty();
     }
 
-    private static @Nullable Integer rate(VerifiedKey key, Route route) {
-        return key.rateLimitPerSecond() != null ? key.rateLimitPerSecond() : route.rateLimitPerSecond();
+    private static HttpResponse<?> tooManyRequests(RateLimiter.Limited limited, UUID deploymentId, String predictId) {
+        String whose = limited.deploymentLimited() ? "Deployment " + deploymentId : "This key";
+        return DataPlaneResponses.error(429, whose + " is over its limit of " + limited.limit()
+                        + " requests per second; retry later.", predictId)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1,
+                        TimeUnit.NANOSECONDS.toSeconds(limited.waitNanos() + 999_999_999L))));
     }
 
     static boolean isJson(HttpRequest<?> request) {

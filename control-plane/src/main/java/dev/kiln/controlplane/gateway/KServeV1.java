@@ -27,22 +27,26 @@ class KServeV1 {
     private final Gateway gateway;
     private final JsonMapper json;
     private final GatewayConfig config;
+    private final RateLimiter limiter;
 
-    KServeV1(Gateway gateway, JsonMapper json, GatewayConfig config) {
+    KServeV1(Gateway gateway, JsonMapper json, GatewayConfig config, RateLimiter limiter) {
         this.gateway = gateway;
+        this.limiter = limiter;
         this.json = json;
         this.config = config;
     }
 
-    CompletableFuture<HttpResponse<?>> predict(Route route, HttpRequest<?> request, String predictId) {
+    CompletableFuture<HttpResponse<?>> predict(Admission.Admitted admitted, HttpRequest<?> request, String predictId) {
+        Route route = admitted.route();
         if (!Gateway.isJson(request)) {
             return Gateway.done(DataPlaneResponses.error(415,
                     "Send the KServe v1 request as application/json.", predictId));
         }
-        return gateway.readBody(route, request, predictId, body -> fanOut(route, body, predictId));
+        return gateway.readBody(route, request, predictId, body -> fanOut(admitted, body, predictId));
     }
 
-    private CompletableFuture<HttpResponse<?>> fanOut(Route route, byte[] body, String predictId) {
+    private CompletableFuture<HttpResponse<?>> fanOut(Admission.Admitted admitted, byte[] body, String predictId) {
+        Route route = admitted.route();
         JsonNode root;
         try {
             root = json.readValue(body, JsonNode.class);
@@ -67,6 +71,8 @@ class KServeV1 {
                         List.of("body", "instances", String.valueOf(i)), "type_error.object", predictId));
             }
         }
+        // Admission spent one call of the key's and the deployment's rate; each further instance is one more.
+        limiter.charge(admitted.key(), route, instances.size() - 1);
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
         for (JsonNode instance : instances.values()) {
             try {

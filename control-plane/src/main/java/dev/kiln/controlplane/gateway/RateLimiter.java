@@ -6,15 +6,24 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-key request limits (DESIGN §4.3 429), as token buckets held in this replica's memory so a call never waits
- * on the database. The rate is the key's own limit, else the deployment's; the burst is twice the rate (at least
- * one call). With several replicas each enforces the limit on its own share of the traffic.
+ * Request limits (DESIGN §4.3 429): per key (its own limit, else its project's default, else
+ * {@code kiln.gateway.default-key-rate-limit}) and per deployment (its {@code rateLimitPerSecond}, shared by every
+ * key that calls it). A call must pass both.
+ *
+ * <p>Across replicas: each replica enforces {@code limit / N} in its own memory, N being {@link LiveReplicas}.
+ * Chosen over a shared counter row in Postgres because the gateway runs on the event loop and must not wait on the
+ * database per request (nor per batch of requests); the cost is that a key whose traffic a load balancer sends
+ * unevenly to the replicas gets somewhat less than its limit, never more, and that a replica joining or leaving
+ * shifts the shares within one heartbeat.
+ *
+ * <p>Each limit is a token bucket refilled at the replica's share of the rate, holding at most two seconds of it
+ * (at least one call). A call is admitted when the bucket holds a token; a KServe v1 batch then charges its other
+ * instances too ({@link #charge}), possibly into debt, which later calls wait out, so every instance counts.
  */
 @Singleton
 public class RateLimiter {
@@ -22,52 +31,111 @@ public class RateLimiter {
     /** A bucket untouched this long is full again anyway; dropping it loses nothing. */
     private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-    /**
-     * Whose budget a call spends: the key's own limit is shared by every deployment it calls; a deployment's limit
-     * is counted per key and deployment, so one deployment's traffic does not eat another's.
-     */
-    private record BucketId(UUID keyId, @Nullable UUID deploymentId) {
+    /** The outcome of {@link #acquire}. */
+    public sealed interface Decision {
     }
 
-    private final Map<BucketId, Bucket> buckets = new ConcurrentHashMap<>();
+    public enum Allowed implements Decision { INSTANCE }
 
-    /** Empty when the call may go ahead (spending a token), else how long until a token is available. */
-    public Optional<Long> acquire(VerifiedKey key, Route route) {
-        Integer rate = key.rateLimitPerSecond() != null ? key.rateLimitPerSecond() : route.rateLimitPerSecond();
-        if (rate == null || rate <= 0) {
-            return Optional.empty();
-        }
-        BucketId id = new BucketId(key.keyId(), key.rateLimitPerSecond() != null ? null : route.deploymentId());
+    /**
+     * @param deploymentLimited whether the deployment's limit refused it (else the key's)
+     * @param limit             the limit refused, in requests per second (across all replicas)
+     * @param waitNanos         until this replica has a token again
+     */
+    public record Limited(boolean deploymentLimited, int limit, long waitNanos) implements Decision {
+    }
+
+    private final Map<UUID, Bucket> keyBuckets = new ConcurrentHashMap<>();
+    private final Map<UUID, Bucket> deploymentBuckets = new ConcurrentHashMap<>();
+    private final RateLimitConfig config;
+    private final LiveReplicas replicas;
+
+    RateLimiter(RateLimitConfig config, LiveReplicas replicas) {
+        this.config = config;
+        this.replicas = replicas;
+    }
+
+    /** Spends one token of the key and one of the deployment, or none when either has none. */
+    public Decision acquire(VerifiedKey key, Route route) {
         long now = System.nanoTime();
-        // A changed limit (key or deployment edited) starts a fresh bucket at the new rate.
-        Bucket bucket = buckets.compute(id, (k, b) -> b == null || b.rate != rate ? new Bucket(rate, now) : b);
-        long waitNanos = bucket.take(now);
-        return waitNanos == 0 ? Optional.empty() : Optional.of(waitNanos);
+        int replicaCount = replicas.count();
+        Integer keyLimit = keyLimit(key);
+        Bucket keyBucket = keyLimit == null ? null : bucket(keyBuckets, key.keyId(), now);
+        if (keyBucket != null) {
+            long wait = keyBucket.take(now, share(keyLimit, replicaCount));
+            if (wait > 0) {
+                return new Limited(false, keyLimit, wait);
+            }
+        }
+        Integer deploymentLimit = route.rateLimitPerSecond();
+        if (deploymentLimit != null && deploymentLimit > 0) {
+            long wait = bucket(deploymentBuckets, route.deploymentId(), now)
+                    .take(now, share(deploymentLimit, replicaCount));
+            if (wait > 0) {
+                if (keyBucket != null) {
+                    keyBucket.giveBack(); // the call is refused, so the key's token was not spent
+                }
+                return new Limited(true, deploymentLimit, wait);
+            }
+        }
+        return Allowed.INSTANCE;
+    }
+
+    /** Charges {@code permits} more calls of an admitted request (the other instances of a KServe v1 batch). */
+    public void charge(VerifiedKey key, Route route, int permits) {
+        long now = System.nanoTime();
+        int replicaCount = replicas.count();
+        Integer keyLimit = keyLimit(key);
+        if (keyLimit != null) {
+            bucket(keyBuckets, key.keyId(), now).charge(now, share(keyLimit, replicaCount), permits);
+        }
+        Integer deploymentLimit = route.rateLimitPerSecond();
+        if (deploymentLimit != null && deploymentLimit > 0) {
+            bucket(deploymentBuckets, route.deploymentId(), now)
+                    .charge(now, share(deploymentLimit, replicaCount), permits);
+        }
+    }
+
+    /** The limit a key is held to, or null for none. */
+    public @Nullable Integer keyLimit(VerifiedKey key) {
+        Integer own = key.rateLimitPerSecond();
+        if (own != null && own > 0) {
+            return own;
+        }
+        return config.defaultKeyRateLimit() > 0 ? config.defaultKeyRateLimit() : null;
+    }
+
+    static double share(int limit, int replicaCount) {
+        return (double) limit / Math.max(1, replicaCount);
+    }
+
+    private static Bucket bucket(Map<UUID, Bucket> buckets, UUID id, long now) {
+        Bucket bucket = buckets.get(id);
+        return bucket != null ? bucket : buckets.computeIfAbsent(id, ignored -> new Bucket(now));
     }
 
     @Scheduled(fixedDelay = "1m")
     void dropIdleBuckets() {
         long now = System.nanoTime();
-        buckets.values().removeIf(b -> b.idleSince(now) > IDLE_NANOS);
+        keyBuckets.values().removeIf(b -> b.idleSince(now) > IDLE_NANOS);
+        deploymentBuckets.values().removeIf(b -> b.idleSince(now) > IDLE_NANOS);
     }
 
-    private static final class Bucket {
-        final int rate;
-        private final double burst;
-        private double tokens;
+    /**
+     * A token bucket whose rate is passed on each call, so a changed limit or replica count applies at once
+     * without resetting what was spent. Starts full.
+     */
+    static final class Bucket {
+        private double tokens = Double.NaN;
         private long last;
 
-        Bucket(int rate, long now) {
-            this.rate = rate;
-            this.burst = Math.max(1, 2.0 * rate);
-            this.tokens = burst;
+        Bucket(long now) {
             this.last = now;
         }
 
         /** 0 when a token was taken, else the nanoseconds until one will be there. */
-        synchronized long take(long now) {
-            tokens = Math.min(burst, tokens + (now - last) * rate / 1e9);
-            last = now;
+        synchronized long take(long now, double rate) {
+            refill(now, rate);
             if (tokens >= 1) {
                 tokens -= 1;
                 return 0;
@@ -75,8 +143,23 @@ public class RateLimiter {
             return Math.max(1, (long) Math.ceil((1 - tokens) * 1e9 / rate));
         }
 
+        synchronized void giveBack() {
+            tokens += 1;
+        }
+
+        synchronized void charge(long now, double rate, int permits) {
+            refill(now, rate);
+            tokens -= permits;
+        }
+
         synchronized long idleSince(long now) {
             return now - last;
+        }
+
+        private void refill(long now, double rate) {
+            double burst = Math.max(1, 2 * rate);
+            tokens = Double.isNaN(tokens) ? burst : Math.min(burst, tokens + (now - last) * rate / 1e9);
+            last = now;
         }
     }
 }

@@ -13,6 +13,8 @@ import dev.kiln.controlplane.deployment.DeploymentRepository;
 import dev.kiln.controlplane.keys.Views.CreateKey;
 import dev.kiln.controlplane.keys.Views.KeyView;
 import dev.kiln.controlplane.keys.Views.RotateKey;
+import dev.kiln.controlplane.quota.Quota;
+import dev.kiln.controlplane.quota.Quotas;
 import dev.kiln.controlplane.tenancy.Access;
 import dev.kiln.controlplane.tenancy.Project;
 import dev.kiln.controlplane.tenancy.Role;
@@ -47,9 +49,11 @@ class KeyService {
     private final ApplicationEventPublisher<KeysChanged> events;
     private final UserRepository users;
     private final Clock clock;
+    private final Quotas quotas;
 
     KeyService(Access access, ProjectKeyRepository keys, DeploymentRepository deployments, AuditLog audit,
-               ApplicationEventPublisher<KeysChanged> events, UserRepository users, Clock clock) {
+               ApplicationEventPublisher<KeysChanged> events, UserRepository users, Clock clock, Quotas quotas) {
+        this.quotas = quotas;
         this.access = access;
         this.keys = keys;
         this.deployments = deployments;
@@ -66,6 +70,7 @@ class KeyService {
         Instant now = Times.now(clock);
         String name = request.name() == null ? "" : request.name().trim();
         validate(projectId, name, request, now);
+        quotas.require(project.organizationId(), Map.of(Quota.KEYS, 1L));
         String secret = KeyFormat.newSecret();
         ProjectKey key = new ProjectKey(UUID.randomUUID(), projectId, name, KeyFormat.prefix(secret),
                 Secrets.sha256Hex(secret), null, null,

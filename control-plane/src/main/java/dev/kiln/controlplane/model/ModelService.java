@@ -10,6 +10,7 @@ import dev.kiln.controlplane.common.Times;
 import dev.kiln.controlplane.model.Views.CreateModel;
 import dev.kiln.controlplane.model.Views.ModelVersionView;
 import dev.kiln.controlplane.model.Views.ModelView;
+import dev.kiln.controlplane.quota.Quotas;
 import dev.kiln.controlplane.tenancy.Access;
 import dev.kiln.controlplane.tenancy.Project;
 import dev.kiln.controlplane.tenancy.Role;
@@ -22,6 +23,7 @@ import jakarta.transaction.Transactional;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
@@ -45,9 +47,11 @@ public class ModelService {
     private final AuditLog audit;
     private final JsonMapper json;
     private final Clock clock;
+    private final Quotas quotas;
 
     ModelService(Access access, ModelRepository models, ModelVersionRepository versions, ArtifactRepository artifacts,
-                 ArtifactStore store, AuditLog audit, JsonMapper json, Clock clock) {
+                 ArtifactStore store, AuditLog audit, JsonMapper json, Clock clock, Quotas quotas) {
+        this.quotas = quotas;
         this.access = access;
         this.models = models;
         this.versions = versions;
@@ -123,6 +127,8 @@ public class ModelService {
     @Transactional
     ModelVersionView addVersion(Caller caller, Model model, String versionTag, Path file, String sha256,
                                 ModelDescriptor descriptor) {
+        Project project = access.project(caller, model.projectId(), Role.MEMBER);
+        quotas.requireStorage(project.organizationId(), sha256, size(file));
         store.store(file, sha256);
         ModelVersion version = new ModelVersion(UUID.randomUUID(), model.id(), versionTag, sha256, toJson(descriptor),
                 caller.userId(), Times.now(clock));
@@ -138,10 +144,17 @@ public class ModelService {
             models.update(new Model(model.id(), model.projectId(), model.name(), descriptor.task().json(),
                     model.description(), model.createdAt()));
         }
-        Project project = access.project(caller, model.projectId(), Role.MEMBER);
         audit.record(caller.actor(), "model_version.create", target(project, "model_version", version.id()),
                 Map.of("modelId", model.id().toString(), "versionTag", versionTag, "sha256", sha256));
         return view(version);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String validate(String name, String task) {

@@ -9,6 +9,7 @@ import dev.kiln.controlplane.common.SqlErrors;
 import dev.kiln.controlplane.common.Times;
 import dev.kiln.controlplane.deployment.DeploymentRepository;
 import dev.kiln.controlplane.keys.KeysChanged;
+import dev.kiln.controlplane.quota.Quotas;
 import dev.kiln.controlplane.tenancy.Views.CreateOrganization;
 import dev.kiln.controlplane.tenancy.Views.OrganizationView;
 import dev.kiln.controlplane.tenancy.Views.ProjectRequest;
@@ -37,10 +38,12 @@ class TenancyWrites {
     private final AuditLog audit;
     private final ApplicationEventPublisher<KeysChanged> keyEvents;
     private final Clock clock;
+    private final Quotas quotas;
 
     TenancyWrites(Access access, OrganizationRepository organizations, ProjectRepository projects,
                   MembershipRepository memberships, DeploymentRepository deployments, AuditLog audit,
-                  ApplicationEventPublisher<KeysChanged> keyEvents, Clock clock) {
+                  ApplicationEventPublisher<KeysChanged> keyEvents, Clock clock, Quotas quotas) {
+        this.quotas = quotas;
         this.access = access;
         this.organizations = organizations;
         this.projects = projects;
@@ -57,6 +60,7 @@ class TenancyWrites {
         Problems problems = new Problems();
         String name = Names.check(request.name(), problems);
         problems.throwIfAny("The organization is not valid.");
+        quotas.requireOrganizationSlot(caller.userId());
         Instant now = Times.now(clock);
         Organization org = organizations.save(new Organization(UUID.randomUUID(), name, now));
         memberships.save(new Membership(new MembershipKey(org.id(), caller.userId()), Role.OWNER, now));

@@ -344,7 +344,7 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
-    void theDeploymentsRateLimitAppliesToKeysWithoutOneAndAKeysOwnLimitOverridesIt() {
+    void theDeploymentsRateLimitIsSharedByEveryKeyThatCallsItWhateverTheKeysOwnLimits() {
         UUID deployment = readyDeployment(1).deployment();
         fixtures.update("UPDATE deployments SET rate_limit_per_second = 1 WHERE id = ?", deployment);
         routes.refresh();
@@ -353,19 +353,42 @@ class GatewayTest extends FleetTestBase {
                 Secrets.sha256Hex(generous));
         keys.reload();
 
-        assertError(firstRefused(deployment, key), 429, "TooManyRequests");
-        for (int i = 0; i < 5; i++) {
-            assertThat(send(predictRequest(deployment, generous).build()).statusCode()).isEqualTo(200);
-        }
+        // The deployment's burst of 2 × 1, spent by two keys together.
+        assertThat(send(predictRequest(deployment, key).build()).statusCode()).isEqualTo(200);
+        assertThat(send(predictRequest(deployment, generous).build()).statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = send(predictRequest(deployment, generous).build());
+
+        ErrorBody error = assertError(limited, 429, "TooManyRequests");
+        assertThat(error.message()).isEqualTo("Deployment " + deployment
+                + " is over its limit of 1 requests per second; retry later.");
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
     }
 
     @Test
-    void aKeyWithoutAnyLimitIsNeverRefused() {
+    void aKeyWithoutALimitOfItsOwnGetsItsProjectsDefaultBeforeTheConfiguredOne() {
         UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE projects SET default_rate_limit_per_second = 1 WHERE id = ?", project);
+        keys.reload();
 
-        for (int i = 0; i < 30; i++) {
-            assertThat(send(predictRequest(deployment, key).build()).statusCode()).isEqualTo(200);
-        }
+        HttpResponse<String> limited = firstRefused(deployment, key);
+
+        assertThat(assertError(limited, 429, "TooManyRequests").message()).contains("limit of 1 requests per second");
+    }
+
+    @Test
+    void eachInstanceOfAKserveV1BatchSpendsOneCallOfTheKeysRate() {
+        Placed placed = readyDeployment(1);
+        fixtures.update("UPDATE project_keys SET rate_limit_per_second = 1 WHERE secret_hash = ?",
+                Secrets.sha256Hex(key));
+        keys.reload();
+
+        // A burst of 2 × 1: the batch of 2 takes all of it (one call alone would leave one), so the next call waits.
+        HttpResponse<String> batch = send(kserveRequest(placed.deployment(), key, """
+                {"instances": [{"image_type":"url","data":"1"}, {"image_type":"url","data":"2"}]}"""));
+        HttpResponse<String> next = send(predictRequest(placed.deployment(), key).build());
+
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertError(next, 429, "TooManyRequests");
     }
 
     // --- other data-plane endpoints (DESIGN §4.2)
