@@ -12,6 +12,7 @@ const quotas: Quota[] = [
 describe('quota usage', () => {
   it('shows used over limit, in bytes for storage', () => {
     expect(usageText(quotas[0])).toBe('3 / 10');
+    expect(usageText({ ...quotas[0], used: 1200, limit: 100_000 })).toBe('1,200 / 100,000');
     expect(usageText(quotas[2])).toBe('1.0 GiB / 2.0 GiB');
     expect(usageText({ name: 'gpus', limit: null, used: 2, unit: 'count' })).toBe('2 (no limit)');
   });

@@ -20,9 +20,9 @@ export function isBytes(q: Pick<Quota, 'unit' | 'name'>): boolean {
   return q.unit === 'bytes' || q.name === 'modelStorageBytes';
 }
 
-/** "3 / 10", "1.2 GiB / 5.0 GiB", or "3 (no limit)". */
+/** "3 / 10", "3 / 100,000", "1.2 GiB / 5.0 GiB", or "3 (no limit)". */
 export function usageText(q: Quota): string {
-  const show = (n: number) => (isBytes(q) ? bytes(n) : String(n));
+  const show = (n: number) => (isBytes(q) ? bytes(n) : n.toLocaleString('en-US'));
   return q.limit === null || q.limit === undefined ? `${show(q.used)} (no limit)` : `${show(q.used)} / ${show(q.limit)}`;
 }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.Locale;
 import java.util.Map;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -23,7 +24,7 @@ class UsagePanelTest {
             assertThat(ui.page().getByTestId("quota-" + name)).isVisible();
         }
         assertThat(ui.page().getByTestId("quota-deployments")).containsText(
-                deployments.path("used").asLong() + " / " + deployments.path("limit").asLong());
+                grouped(deployments.path("used").asLong()) + " / " + grouped(deployments.path("limit").asLong()));
         ui.shot("usage");
 
         long raised = deployments.path("limit").asLong() + 7;
@@ -33,12 +34,17 @@ class UsagePanelTest {
             ui.shot("edit-limits");
             ui.button("Save limits").click();
 
-            assertThat(ui.page().getByTestId("quota-deployments")).containsText(" / " + raised);
+            assertThat(ui.page().getByTestId("quota-deployments")).containsText(" / " + grouped(raised));
             ui.shot("limit-changed");
             assertThat(quota(stack.admin().get(path).body(), "deployments").path("limit").asLong()).isEqualTo(raised);
         } finally {
             stack.admin().patch(path, Map.of("deployments", deployments.path("limit").asLong()));
         }
+    }
+
+    /** A count as the page shows it: 100,000. */
+    private static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     private static JsonNode quota(JsonNode quotas, String name) {
