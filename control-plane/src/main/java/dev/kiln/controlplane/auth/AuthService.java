@@ -38,7 +38,8 @@ class AuthService {
         throttle.check(name, remoteAddress);
         Optional<User> user = name.isEmpty() ? Optional.empty() : users.findByEmailIgnoreCase(name);
         boolean ok = user.isPresent() ? Passwords.matches(secret, user.get().passwordHash()) : Passwords.burn(secret);
-        if (!ok) {
+        // A disabled account answers exactly like a wrong password: nothing tells a guesser the guess was right.
+        if (!ok || user.get().disabledAt() != null) {
             throttle.failed(name, remoteAddress);
             audit.record(new Actor(user.map(User::id).orElse(null), name, remoteAddress), "auth.login_failed",
                     new AuditLog.Target(null, null, "user", user.map(u -> u.id().toString()).orElse(null)), Map.of());
@@ -53,7 +54,8 @@ class AuthService {
 
     TokenResponse refresh(@Nullable String refreshToken) {
         Tokens.Refresh refresh = current(refreshToken).orElseThrow(() -> new UnauthorizedException(BAD_REFRESH));
-        User user = users.findById(refresh.userId()).orElseThrow(() -> new UnauthorizedException(BAD_REFRESH));
+        User user = users.findById(refresh.userId()).filter(u -> u.disabledAt() == null)
+                .orElseThrow(() -> new UnauthorizedException(BAD_REFRESH));
         return tokens.issue(user, refresh.version());
     }
 

@@ -18,9 +18,14 @@ public final class Passwords {
         return BCrypt.withDefaults().hashToString(COST, password.toCharArray());
     }
 
+    /** False, after the same time as a real check, for a password longer than bcrypt takes (never set, never right). */
     public static boolean matches(String password, String hash) {
-        return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
-                hash.getBytes(StandardCharsets.UTF_8)).verified;
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > PasswordRules.MAX_BYTES) {
+            BCrypt.verifyer().verify(new byte[0], DUMMY_HASH.getBytes(StandardCharsets.UTF_8));
+            return false;
+        }
+        return BCrypt.verifyer().verify(bytes, hash.getBytes(StandardCharsets.UTF_8)).verified;
     }
 
     /** Burns the same time as a real check; always false. */

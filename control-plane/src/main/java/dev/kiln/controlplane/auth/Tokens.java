@@ -34,7 +34,8 @@ import java.util.UUID;
 class Tokens {
 
     private static final String REFRESH_PURPOSE = "kiln-refresh-token-v1";
-    private static final String VERSION_CLAIM = "ver";
+    /** In refresh and access tokens: the users.token_version they were issued under ({@link AccountGate}). */
+    static final String VERSION_CLAIM = "ver";
 
     /** What a valid refresh token says: whose it is and which token version it was issued under. */
     record Refresh(UUID userId, long version) {
@@ -55,7 +56,8 @@ class Tokens {
     TokenResponse issue(User user, long tokenVersion) {
         long ttl = config.accessTokenTtl().toSeconds();
         String access = generator.generateToken(
-                        Authentication.build(user.id().toString(), Map.of(CallerBinder.EMAIL_CLAIM, user.email())),
+                        Authentication.build(user.id().toString(),
+                                Map.of(CallerBinder.EMAIL_CLAIM, user.email(), VERSION_CLAIM, tokenVersion)),
                         (int) ttl)
                 .orElseThrow(() -> new IllegalStateException("The JWT generator produced no token"));
         return new TokenResponse(access, refreshToken(user.id(), tokenVersion), "Bearer", ttl);

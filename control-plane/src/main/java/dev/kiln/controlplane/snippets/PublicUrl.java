@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * language (no quotes, backslashes, {@code $}, spaces).
  */
 @Context
-class PublicUrl {
+public class PublicUrl {
 
     private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern HOST = Pattern.compile(
@@ -45,7 +45,7 @@ class PublicUrl {
      * @param host   the request's {@code Host} header, if any
      * @return the base URL without a trailing slash, e.g. {@code https://kiln.example.com}
      */
-    String base(boolean secure, @Nullable String host) {
+    public String base(boolean secure, @Nullable String host) {
         if (configured.isPresent()) {
             return configured.get();
         }

@@ -70,8 +70,8 @@ public class Bootstrap {
         boolean generated = config.adminPassword() == null || config.adminPassword().isBlank();
         String password = generated ? Secrets.randomBase64Url(12) : config.adminPassword();
         Instant now = Times.now(clock);
-        User admin = users.save(new User(UUID.randomUUID(), config.adminEmail().trim(), "Administrator",
-                Passwords.hash(password), true, now));
+        User admin = users.save(User.create(UUID.randomUUID(), config.adminEmail().trim(), "Administrator",
+                Passwords.hash(password), true, false, now));
         Organization organization = organizations.save(new Organization(UUID.randomUUID(), "Default", now));
         Project project = projects.save(new Project(UUID.randomUUID(), organization.id(), "Default", null, now));
         memberships.save(new Membership(new MembershipKey(organization.id(), admin.id()), Role.OWNER, now));

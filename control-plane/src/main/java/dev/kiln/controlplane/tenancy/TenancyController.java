@@ -8,7 +8,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
-import dev.kiln.controlplane.tenancy.Views.AddMember;
 import dev.kiln.controlplane.tenancy.Views.ChangeMember;
 import dev.kiln.controlplane.tenancy.Views.CreateOrganization;
 import dev.kiln.controlplane.tenancy.Views.MeView;
@@ -73,11 +72,6 @@ class TenancyController {
     @Get("/organizations/{orgId}/members")
     List<MemberView> members(@Parameter(hidden = true) Caller caller, UUID orgId) {
         return members.list(caller, orgId);
-    }
-
-    @Post("/organizations/{orgId}/members")
-    HttpResponse<MemberView> addMember(@Parameter(hidden = true) Caller caller, UUID orgId, @Body AddMember body) {
-        return HttpResponse.created(members.add(caller, orgId, body));
     }
 
     @Patch("/organizations/{orgId}/members/{userId}")

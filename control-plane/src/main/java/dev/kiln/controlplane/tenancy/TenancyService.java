@@ -62,7 +62,8 @@ class TenancyService {
                 .filter(m -> orgs.containsKey(m.id().organizationId()))
                 .map(m -> new MembershipView(m.id().organizationId(), orgs.get(m.id().organizationId()).name(), m.role()))
                 .toList();
-        return new MeView(user.id(), user.email(), user.displayName(), user.operator(), views);
+        return new MeView(user.id(), user.email(), user.displayName(), user.operator(), user.mustChangePassword(),
+                views);
     }
 
     private Map<UUID, Role> roles(Caller caller) {

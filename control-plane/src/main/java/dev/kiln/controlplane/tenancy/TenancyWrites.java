@@ -3,6 +3,7 @@ package dev.kiln.controlplane.tenancy;
 import dev.kiln.controlplane.audit.AuditLog;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.common.ConflictException;
+import dev.kiln.controlplane.common.ForbiddenException;
 import dev.kiln.controlplane.common.NotFoundException;
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.common.SqlErrors;
@@ -14,6 +15,7 @@ import dev.kiln.controlplane.tenancy.Views.CreateOrganization;
 import dev.kiln.controlplane.tenancy.Views.OrganizationView;
 import dev.kiln.controlplane.tenancy.Views.ProjectRequest;
 import dev.kiln.controlplane.tenancy.Views.ProjectView;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
@@ -39,11 +41,13 @@ class TenancyWrites {
     private final ApplicationEventPublisher<KeysChanged> keyEvents;
     private final Clock clock;
     private final Quotas quotas;
+    private final UserRepository users;
+    private final boolean selfServiceOrganizations;
 
     TenancyWrites(Access access, OrganizationRepository organizations, ProjectRepository projects,
                   MembershipRepository memberships, DeploymentRepository deployments, AuditLog audit,
-                  ApplicationEventPublisher<KeysChanged> keyEvents, Clock clock, Quotas quotas) {
-        this.quotas = quotas;
+                  ApplicationEventPublisher<KeysChanged> keyEvents, Clock clock, Quotas quotas, UserRepository users,
+                  @Value("${kiln.tenancy.self-service-orgs:false}") boolean selfServiceOrganizations) {
         this.access = access;
         this.organizations = organizations;
         this.projects = projects;
@@ -52,11 +56,20 @@ class TenancyWrites {
         this.audit = audit;
         this.keyEvents = keyEvents;
         this.clock = clock;
+        this.quotas = quotas;
+        this.users = users;
+        this.selfServiceOrganizations = selfServiceOrganizations;
     }
 
-    /** Any user may start an organization; they become its OWNER. */
+    /**
+     * Operators start organizations (any user too with kiln.tenancy.self-service-orgs); the creator becomes OWNER.
+     * Not open to everyone by default: an organization of one's own was the first step of taking over accounts.
+     */
     @Transactional
     OrganizationView createOrganization(Caller caller, CreateOrganization request) {
+        if (!selfServiceOrganizations && !users.findById(caller.userId()).map(User::operator).orElse(false)) {
+            throw new ForbiddenException("Only operators create organizations here; ask one to create it for you.");
+        }
         Problems problems = new Problems();
         String name = Names.check(request.name(), problems);
         problems.throwIfAny("The organization is not valid.");

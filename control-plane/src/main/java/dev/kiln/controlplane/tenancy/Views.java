@@ -30,7 +30,7 @@ final class Views {
     }
 
     @Serdeable
-    record MeView(UUID id, String email, @Nullable String displayName, boolean operator,
+    record MeView(UUID id, String email, @Nullable String displayName, boolean operator, boolean mustChangePassword,
                   List<MembershipView> memberships) {
     }
 
@@ -41,11 +41,6 @@ final class Views {
     /** Project create and change; on change a null field means "leave as is". */
     @Serdeable
     record ProjectRequest(@Nullable String name, @Nullable Integer defaultRateLimitPerSecond) {
-    }
-
-    /** {@code password} only when {@code email} is not a user yet; it is never stored in clear or audited. */
-    @Serdeable
-    record AddMember(@Nullable String email, @Nullable Role role, @Nullable String password) {
     }
 
     @Serdeable

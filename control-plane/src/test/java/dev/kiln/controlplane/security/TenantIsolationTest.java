@@ -229,7 +229,7 @@ class TenantIsolationTest extends ApiTest {
                 admin.post("/api/v1/projects/" + projectId + "/deployments",
                         Map.of("name", longName, "modelVersionId", versionId)),
                 admin.post("/api/v1/organizations/" + orgId + "/members",
-                        Map.of("email", longName + "@example.com", "role", "VIEWER", "password", "longenough")))) {
+                        Map.of("email", longName + "@example.com", "role", "VIEWER")))) {
             assertThat(r.status()).as(r.body()).isEqualTo(400);
             assertThat(r.map()).containsEntry("error", "BadRequest");
         }

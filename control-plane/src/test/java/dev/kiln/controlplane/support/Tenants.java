@@ -52,8 +52,8 @@ public class Tenants {
     /** A new user with {@link #PASSWORD}, member of the organization with the role. */
     public User user(UUID organizationId, Role role) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        User user = users.save(new User(UUID.randomUUID(), "user-" + UUID.randomUUID() + "@example.com", null,
-                Passwords.hash(PASSWORD), false, now));
+        User user = users.save(User.create(UUID.randomUUID(), "user-" + UUID.randomUUID() + "@example.com", null,
+                Passwords.hash(PASSWORD), false, false, now));
         memberships.save(new Membership(new MembershipKey(organizationId, user.id()), role, now));
         return user;
     }
