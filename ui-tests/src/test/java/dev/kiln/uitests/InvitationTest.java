@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.kiln.e2e.Stack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,7 +46,9 @@ class InvitationTest {
         assertThat(ui.page().getByRole(AriaRole.COMBOBOX, new Page.GetByRoleOptions().setName("Organization")))
                 .not().isDisabled();
         ui.shot("joined");
-        JsonNode members = stack.admin().get("/api/v1/organizations/" + orgId + "/members").body();
+        // A fresh admin session: signing out above may have ended every session of the admin.
+        Api admin = new Api(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
+        JsonNode members = admin.get("/api/v1/organizations/" + orgId + "/members").body();
         JsonNode joined = null;
         for (JsonNode m : members) {
             if (email.equals(m.path("email").asText())) {
