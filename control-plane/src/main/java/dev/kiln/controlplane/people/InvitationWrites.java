@@ -44,7 +44,6 @@ class InvitationWrites {
 
     static final String NO_INVITATION = "No such invitation, or it has expired, been used or been revoked.";
     private static final int TOKEN_BYTES = 32;
-    private static final int MAX_EMAIL = 254;
 
     /** A new invitation and its token, which exists only here and in the mail. */
     record Made(Invitation invitation, Organization organization, String token) {
@@ -82,11 +81,7 @@ class InvitationWrites {
             throw new ForbiddenException("This needs the ADMIN role or higher; yours is " + callerRole + ".");
         }
         Problems problems = new Problems();
-        String email = request.email() == null ? "" : request.email().trim();
-        if (email.isEmpty() || email.length() > MAX_EMAIL || email.indexOf('@') < 1
-                || email.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            problems.add("email", "must be an email address", "value_error.email");
-        }
+        String email = Emails.check(request.email(), problems);
         if (request.role() == null) {
             problems.add("role", "must be one of OWNER, ADMIN, MEMBER, VIEWER", "value_error.missing");
         }
