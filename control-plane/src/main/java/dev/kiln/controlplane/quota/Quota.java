@@ -1,5 +1,7 @@
 package dev.kiln.controlplane.quota;
 
+import java.util.Locale;
+
 /** The per-organization quotas (DESIGN §8), by their API name, column and unit. */
 public enum Quota {
     INSTANCES("instances", "instances", Unit.COUNT),
@@ -13,7 +15,7 @@ public enum Quota {
         COUNT, BYTES;
 
         String json() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

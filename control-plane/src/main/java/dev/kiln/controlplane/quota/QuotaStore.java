@@ -1,6 +1,5 @@
 package dev.kiln.controlplane.quota;
 
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 
@@ -160,7 +159,7 @@ class QuotaStore {
         });
     }
 
-    private long count(String sql, @Nullable UUID id) {
+    private long count(String sql, UUID id) {
         return jdbc.prepareStatement(sql, s -> {
             s.setObject(1, id);
             try (ResultSet rows = s.executeQuery()) {

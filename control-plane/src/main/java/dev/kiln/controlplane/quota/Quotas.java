@@ -77,9 +77,10 @@ public class Quotas {
             return;
         }
         long limit = config.organizationsPerUser();
-        if (QuotaDecision.exceeds(store.ownedOrganizations(userId), 1, limit)) {
+        long owned = store.ownedOrganizations(userId);
+        if (QuotaDecision.exceeds(owned, 1, limit)) {
             throw new ForbiddenException("The organizationsPerUser quota (" + limit
-                    + ") is reached: you already own " + store.ownedOrganizations(userId) + " organizations.");
+                    + ") is reached: you already own " + owned + " organizations.");
         }
     }
 

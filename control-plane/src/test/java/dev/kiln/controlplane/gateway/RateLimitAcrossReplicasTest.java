@@ -123,6 +123,19 @@ class RateLimitAcrossReplicasTest extends ApiTest {
         assertThat((double) admitted).isBetween(expected * 0.9, expected * 1.1);
     }
 
+    @Test
+    void aReplicaThatShutsDownLeavesItsShareToTheOthersBeforeItsHeartbeatTimesOut() {
+        Map<String, Object> properties = new HashMap<>(getProperties());
+        properties.put("micronaut.server.port", "-1");
+        ApplicationContext replicaC = ApplicationContext.run(properties);
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicasA.count() == 3);
+
+        replicaC.close();
+
+        // Well inside the 3 s timeout: the row went with the replica, not with its silence.
+        await().atMost(Duration.ofSeconds(2)).until(() -> replicasA.count() == 2);
+    }
+
     private static Void drive(HttpClient http, HttpRequest predict, long end, ConcurrentLinkedQueue<Call> calls)
             throws Exception {
         while (System.nanoTime() < end) {

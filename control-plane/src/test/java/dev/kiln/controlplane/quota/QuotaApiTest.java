@@ -210,6 +210,26 @@ class QuotaApiTest extends ApiTest {
     }
 
     @Test
+    void aUserCreatingOrganizationsInParallelStillOwnsNoMoreThanTheLimit() throws Exception {
+        Org org = org(); // owns one; one more is allowed
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            calls.add(() -> org.owner().post("/api/v1/organizations", Map.of("name", "parallel")).status());
+        }
+
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (Future<Integer> status : pool.invokeAll(calls)) {
+                statuses.add(status.get());
+            }
+        }
+
+        assertThat(statuses).containsOnly(201, 403);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(org.owner().get("/api/v1/organizations").list()).hasSize(2);
+    }
+
+    @Test
     void parallelCreatesNeverTakeTheOrganizationPastItsQuota() throws Exception {
         Org org = org();
         String version = upload(org);
