@@ -84,7 +84,9 @@ export function App() {
 function Shell({ current, endsAt }: { current: Session; endsAt: number | null }) {
   const path = useRoute();
   const me = useLoad(() => client.me(), []);
-  const orgs = useLoad(() => client.organizations(), []);
+  // Nothing but /me answers while a temporary password is pending: ask for organizations only after it is changed.
+  const ready = me.data !== null && !me.data.mustChangePassword;
+  const orgs = useLoad(() => (ready ? client.organizations() : Promise.resolve(null)), [ready]);
   const [orgId, setOrgId] = useState<string | null>(() => localStorage.getItem(ORG_KEY));
   const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));
 
@@ -145,7 +147,7 @@ function Shell({ current, endsAt }: { current: Session; endsAt: number | null })
   ];
 
   if (me.data?.mustChangePassword) {
-    return <ForcedPasswordChange email={me.data.email} onChanged={() => { void me.reload(); void orgs.reload(); }} />;
+    return <ForcedPasswordChange email={me.data.email} onChanged={() => void me.reload()} />;
   }
 
   return (

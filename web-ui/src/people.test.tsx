@@ -101,7 +101,7 @@ describe('signing in with a temporary password', () => {
     // A fresh API module reads the session stored above.
     vi.resetModules();
     let mustChange = true;
-    stubApi((c) => {
+    const calls = stubApi((c) => {
       if (c.url === '/api/v1/me') {
         return { status: 200, body: { ...me, mustChangePassword: mustChange } };
       }
@@ -122,6 +122,7 @@ describe('signing in with a temporary password', () => {
 
     expect(await screen.findByText(/signed in with a temporary password/)).toBeTruthy();
     expect(screen.queryByRole('navigation', { name: 'Main' })).toBeNull();
+    expect(calls.map((c) => c.url)).not.toContain('/api/v1/organizations');
 
     fireEvent.change(screen.getByLabelText('Current password'), { target: { value: 'temporary-1' } });
     fireEvent.change(screen.getByLabelText('New password'), { target: { value: 'my-own-password' } });
