@@ -36,6 +36,7 @@ public final class Stack implements AutoCloseable {
     private AppProcess controlPlane;
     private AppProcess replica;
     private final List<AppProcess> nodes = new ArrayList<>();
+    private final Map<String, String> controlPlaneEnv = new HashMap<>();
 
     /**
      * @param root       the repository root (the apps run from its modules' target folders)
@@ -61,6 +62,12 @@ public final class Stack implements AutoCloseable {
     /** The second control-plane replica's base URL (gateway and API), once {@link #startReplica()} ran. */
     public String replicaUrl() {
         return "http://127.0.0.1:" + replicaPort;
+    }
+
+    /** Extra environment of the control planes started from now on (e.g. KILN_SMTP_*). */
+    public Stack withControlPlaneEnv(Map<String, String> env) {
+        controlPlaneEnv.putAll(env);
+        return this;
     }
 
     public Stack startControlPlane() {
@@ -120,6 +127,7 @@ public final class Stack implements AutoCloseable {
         // Health lives on the management port (never the default 8090: replicas and ./kiln may run beside).
         int managementPort = AppProcess.freePort();
         env.put("KILN_MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.putAll(controlPlaneEnv);
         return app(name, "control-plane", "dev.kiln.controlplane.Application", env)
                 .awaitHealthy("http://127.0.0.1:" + managementPort + "/health", START_TIMEOUT);
     }

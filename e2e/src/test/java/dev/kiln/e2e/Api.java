@@ -41,6 +41,13 @@ final class Api {
         return this;
     }
 
+    /** A client for the same server sending another bearer token (another session). */
+    Api as(String bearer) {
+        Api other = new Api(base);
+        other.token = bearer;
+        return other;
+    }
+
     Reply get(String path) {
         return send(authed(HttpRequest.newBuilder(URI.create(base + path)).GET()));
     }

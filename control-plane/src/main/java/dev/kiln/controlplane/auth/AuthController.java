@@ -35,14 +35,16 @@ class AuthController {
     }
 
     private final AuthService auth;
+    private final ClientAddress clientAddress;
 
-    AuthController(AuthService auth) {
+    AuthController(AuthService auth, ClientAddress clientAddress) {
         this.auth = auth;
+        this.clientAddress = clientAddress;
     }
 
     @Post("/login")
     TokenResponse login(@Body LoginRequest body, HttpRequest<?> request) {
-        return auth.login(body.username(), body.password(), CallerBinder.remoteAddress(request));
+        return auth.login(body.username(), body.password(), clientAddress.of(request));
     }
 
     @Post("/refresh")
@@ -53,7 +55,7 @@ class AuthController {
     /** Anonymous on purpose: the refresh token in the body is the credential being given up. */
     @Post("/logout")
     HttpResponse<Void> logout(@Body RefreshRequest body, HttpRequest<?> request) {
-        auth.logout(body.refreshToken(), CallerBinder.remoteAddress(request));
+        auth.logout(body.refreshToken(), clientAddress.of(request));
         return HttpResponse.noContent();
     }
 }

@@ -16,6 +16,12 @@ class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
     static final String EMAIL_CLAIM = "email";
 
+    private final ClientAddress clientAddress;
+
+    CallerBinder(ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
+    }
+
     @Override
     public Argument<Caller> argumentType() {
         return Argument.of(Caller.class);
@@ -35,12 +41,8 @@ class CallerBinder implements TypedRequestArgumentBinder<Caller> {
             return BindingResult.unsatisfied();
         }
         String email = String.valueOf(auth.getAttributes().getOrDefault(EMAIL_CLAIM, ""));
-        Caller caller = new Caller(userId, email, remoteAddress(request));
+        Caller caller = new Caller(userId, email, clientAddress.of(request));
         return () -> Optional.of(caller);
     }
 
-    static String remoteAddress(HttpRequest<?> request) {
-        return request.getRemoteAddress().getAddress() == null ? request.getRemoteAddress().getHostString()
-                : request.getRemoteAddress().getAddress().getHostAddress();
-    }
 }

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where every error response gets its body (DESIGN §4.3): Micronaut's own errors (bad JSON,
@@ -35,6 +37,7 @@ public class ErrorResponses implements ErrorResponseProcessor<ErrorBody> {
      */
     public static final String PREDICT_ID_ATTRIBUTE = "kiln.predictId";
 
+    private static final Pattern UNKNOWN_PROPERTY = Pattern.compile("Unknown property \\[([^\\]]{1,100})]");
     private static final String INTERNAL = "An internal error occurred; it has been logged.";
 
     private static final Map<Integer, String> DEFAULT_MESSAGES = Map.of(
@@ -84,6 +87,11 @@ public class ErrorResponses implements ErrorResponseProcessor<ErrorBody> {
 
     private static ErrorBody badRequest(ErrorContext context) {
         Optional<Throwable> root = context.getRootCause();
+        Optional<String> unknown = root.flatMap(ErrorResponses::unknownField);
+        if (unknown.isPresent()) {
+            return ErrorBody.of(400, "Unknown field '" + unknown.get() + "'.", List.of(new ErrorBody.Detail(
+                    List.of("body", unknown.get()), "is not a field of this request", "value_error.extra")), null);
+        }
         if (root.isPresent() && isJsonProblem(root.get())) {
             return ErrorBody.of(400, "The request body is not valid JSON.",
                     List.of(new ErrorBody.Detail(List.of("body"), firstLine(root.get().getMessage()), "value_error.json")),
@@ -101,6 +109,17 @@ public class ErrorResponses implements ErrorResponseProcessor<ErrorBody> {
                 .map(e -> new ErrorBody.Detail(List.of("request", e.getPath().get()), e.getMessage(), "value_error"))
                 .toList();
         return ErrorBody.of(400, message(400, context), detail, null);
+    }
+
+    /** The field a strict request record ({@code ignoreUnknown = false}) refused, from the serde message. */
+    private static Optional<String> unknownField(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            Matcher m = c.getMessage() == null ? null : UNKNOWN_PROPERTY.matcher(c.getMessage());
+            if (m != null && m.find()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean isJsonProblem(Throwable t) {

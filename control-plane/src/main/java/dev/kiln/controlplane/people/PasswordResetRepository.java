@@ -14,11 +14,14 @@ interface PasswordResetRepository extends GenericRepository<PasswordReset, UUID>
 
     PasswordReset save(PasswordReset reset);
 
-    /** Marks an unused, unexpired reset used and returns it: at most one caller wins a token. */
+    /** An unused, unexpired reset, locked so that at most one caller uses a token. */
     @Query("""
-            UPDATE password_resets SET used_at = :now
-            WHERE token_hash = :tokenHash AND used_at IS NULL AND expires_at > :now RETURNING *""")
-    Optional<PasswordReset> use(String tokenHash, Instant now);
+            SELECT * FROM password_resets
+            WHERE token_hash = :tokenHash AND used_at IS NULL AND expires_at > :now FOR UPDATE""")
+    Optional<PasswordReset> lockUsable(String tokenHash, Instant now);
+
+    @Query("UPDATE password_resets SET used_at = :now WHERE id = :id")
+    void markUsed(UUID id, Instant now);
 
     @Query("UPDATE password_resets SET used_at = :now WHERE user_id = :userId AND used_at IS NULL")
     long cancelFor(UUID userId, Instant now);

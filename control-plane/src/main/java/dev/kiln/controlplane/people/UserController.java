@@ -1,7 +1,6 @@
 package dev.kiln.controlplane.people;
 
 import dev.kiln.controlplane.auth.Caller;
-import dev.kiln.controlplane.mail.Mailer;
 import dev.kiln.controlplane.people.UserViews.NewUser;
 import dev.kiln.controlplane.people.UserViews.ResetAccept;
 import dev.kiln.controlplane.people.UserViews.ResetView;
@@ -40,12 +39,12 @@ import java.util.UUID;
 class UserController {
 
     private final UserWrites writes;
-    private final Mailer mailer;
+    private final PasswordResets resets;
     private final PublicUrl publicUrl;
 
-    UserController(UserWrites writes, Mailer mailer, PublicUrl publicUrl) {
+    UserController(UserWrites writes, PasswordResets resets, PublicUrl publicUrl) {
         this.writes = writes;
-        this.mailer = mailer;
+        this.resets = resets;
         this.publicUrl = publicUrl;
     }
 
@@ -72,22 +71,10 @@ class UserController {
     /** 202 with a mailed link when SMTP is set up, else 200 with a temporary password shown only this once. */
     @Post("/users/{id}/reset-password")
     HttpResponse<ResetView> resetPassword(@Parameter(hidden = true) Caller caller, UUID id, HttpRequest<?> request) {
-        if (!mailer.enabled()) {
-            return HttpResponse.ok(new ResetView("none", writes.resetToTemporary(caller, id)));
-        }
-        UserWrites.Reset reset = writes.startReset(caller, id);
-        String link = publicUrl.base(request.isSecure(), request.getHeaders().get(HttpHeaders.HOST))
-                + "/#/reset-password/" + reset.token();
-        try {
-            mailer.send(reset.user().email(), "Choose a new Kiln password", "An operator started a password reset "
-                    + "for your Kiln account " + reset.user().email() + ".\n\nChoose a new password here (the link "
-                    + "works once, until " + reset.reset().expiresAt() + "):\n\n" + link + "\n",
-                    "The reset mail could not be sent, so the password was not reset.");
-        } catch (RuntimeException e) {
-            writes.discardReset(reset.reset());
-            throw e;
-        }
-        return HttpResponse.<ResetView>status(HttpStatus.ACCEPTED).body(new ResetView("email", null));
+        PasswordResets.Outcome outcome = resets.reset(caller, id,
+                () -> publicUrl.base(request.isSecure(), request.getHeaders().get(HttpHeaders.HOST)));
+        return HttpResponse.<ResetView>status(outcome instanceof PasswordResets.Mailed ? HttpStatus.ACCEPTED
+                : HttpStatus.OK).body(outcome.view());
     }
 
     @Secured(SecurityRule.IS_ANONYMOUS)

@@ -132,12 +132,14 @@ class UserWrites {
         Problems problems = new Problems();
         PasswordRules.check("newPassword", newPassword, problems);
         problems.throwIfAny("The new password is not valid.");
+        Instant now = Times.now(clock);
         PasswordReset reset = token == null || token.isBlank() ? null
-                : resets.use(Secrets.sha256Hex(token), Times.now(clock)).orElse(null);
+                : resets.lockUsable(Secrets.sha256Hex(token), now).orElse(null);
         User user = reset == null ? null : users.findById(reset.userId()).orElse(null);
         if (user == null) {
             throw new NotFoundException("No such reset link, or it has expired or been used.");
         }
+        resets.markUsed(reset.id(), now);
         users.changePassword(user.id(), Passwords.hash(newPassword), false);
         audit.record(new Actor(user.id(), user.email(), null), "user.password_reset_done",
                 target(user), Map.of());

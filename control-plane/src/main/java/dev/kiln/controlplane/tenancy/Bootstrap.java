@@ -13,6 +13,11 @@ import jakarta.transaction.Transactional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -52,6 +57,22 @@ public class Bootstrap {
         this.clock = clock;
     }
 
+    private Path writeOwnerOnly(String password) {
+        Path dir = config.dataDir() == null || config.dataDir().isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(config.dataDir());
+        Path file = dir.resolve("initial-admin-password");
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, password + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the generated admin password to " + file
+                    + "; set KILN_ADMIN_PASSWORD instead", e);
+        }
+        return file;
+    }
+
     @EventListener
     void onStartup(StartupEvent event) {
         run();
@@ -79,8 +100,9 @@ public class Bootstrap {
                 admin.id().toString()), Map.of("adminEmail", admin.email()));
         LOG.info("First start: created admin {}, organization Default and project Default", admin.email());
         if (generated) {
-            // Printed exactly once, on the start that created the admin; it is not stored anywhere in clear.
-            LOG.warn("Generated admin password: {}", password);
+            // Never logged: logs are shipped and kept far and wide. Only its place is.
+            LOG.warn("Generated the admin password into {} (readable by this user only); sign in, change it with "
+                    + "POST /api/v1/me/password, then delete the file.", writeOwnerOnly(password));
         }
     }
 }

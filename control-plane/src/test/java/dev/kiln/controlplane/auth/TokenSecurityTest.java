@@ -8,7 +8,9 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kiln.controlplane.support.Api;
 import dev.kiln.controlplane.support.ApiTest;
+import dev.kiln.controlplane.tenancy.UserRepository;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,14 +27,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 class TokenSecurityTest extends ApiTest {
 
+    @Inject
+    UserRepository users;
+
+    /** From the database: the logout test below ends the admin's sessions, {@link #admin}'s included. */
     private String adminId() {
-        return admin.get("/api/v1/me").get("id");
+        return users.findByEmailIgnoreCase(ADMIN_EMAIL).orElseThrow().id().toString();
     }
 
     private JWTClaimsSet claims(Instant expires) {
+        return claims(expires, users.findTokenVersion(UUID.fromString(adminId())).orElseThrow());
+    }
+
+    private JWTClaimsSet claims(Instant expires, long tokenVersion) {
         return new JWTClaimsSet.Builder().subject(adminId()).claim("email", ADMIN_EMAIL)
+                .claim(Tokens.VERSION_CLAIM, tokenVersion)
                 .issueTime(Date.from(Instant.now().minus(2, ChronoUnit.HOURS))).expirationTime(Date.from(expires))
                 .build();
+    }
+
+    @Test
+    void aRightlySignedTokenOfAnEarlierTokenVersionOrWithoutOneIs401() throws Exception {
+        long current = users.findTokenVersion(UUID.fromString(adminId())).orElseThrow();
+        Instant expires = Instant.now().plus(1, ChronoUnit.HOURS);
+        JWTClaimsSet withoutVersion = new JWTClaimsSet.Builder().subject(adminId()).claim("email", ADMIN_EMAIL)
+                .expirationTime(Date.from(expires)).build();
+
+        assertRefused(sign(claims(expires, current - 1), JWT_SECRET));
+        assertRefused(sign(withoutVersion, JWT_SECRET));
     }
 
     private static String sign(JWTClaimsSet claims, String secret) throws Exception {
@@ -92,6 +115,8 @@ class TokenSecurityTest extends ApiTest {
         Api.Response logout = anonymous.post("/api/v1/auth/logout", Map.of("refresh_token", refresh));
 
         assertThat(logout.status()).isEqualTo(204);
+        assertThat(anonymous.as(refreshed.get("access_token")).get("/api/v1/me").status())
+                .as("access tokens of every session end too").isEqualTo(401);
         assertThat(anonymous.post("/api/v1/auth/refresh", Map.of("refresh_token", refresh)).status()).isEqualTo(401);
         assertThat(anonymous.post("/api/v1/auth/refresh", Map.of("refresh_token", refreshed.get("refresh_token")))
                 .status()).as("logout ends every session of the user").isEqualTo(401);

@@ -75,7 +75,9 @@ class TenantIsolationTest extends ApiTest {
         probes.add(new Probe("organization projects", id -> api.get("/api/v1/organizations/" + id + "/projects"), orgId));
         probes.add(new Probe("create project", id -> api.post("/api/v1/organizations/" + id + "/projects", anyBody), orgId));
         probes.add(new Probe("members", id -> api.get("/api/v1/organizations/" + id + "/members"), orgId));
-        probes.add(new Probe("add member", id -> api.post("/api/v1/organizations/" + id + "/members", anyBody), orgId));
+        // Invitations refuse unknown fields (400 before any lookup, the same for every organization): a valid body.
+        probes.add(new Probe("add member", id -> api.post("/api/v1/organizations/" + id + "/members",
+                Map.of("email", "probe@example.com", "role", "VIEWER")), orgId));
         probes.add(new Probe("change member", id -> api.patch("/api/v1/organizations/" + id + "/members/" + memberId,
                 Map.of("role", "VIEWER")), orgId));
         probes.add(new Probe("remove member", id -> api.delete("/api/v1/organizations/" + id + "/members/" + memberId), orgId));
@@ -167,7 +169,7 @@ class TenantIsolationTest extends ApiTest {
         assertThat(member.post("/api/v1/keys/" + keyId + "/rotate", Map.of("graceSeconds", 0)).status()).isEqualTo(403);
         assertThat(member.delete("/api/v1/keys/" + keyId).status()).isEqualTo(403);
         assertThat(member.post("/api/v1/organizations/" + orgId + "/members",
-                Map.of("email", "m@example.com", "role", "VIEWER", "password", "longenough")).status()).isEqualTo(403);
+                Map.of("email", "m@example.com", "role", "VIEWER")).status()).isEqualTo(403);
         assertThat(member.post("/api/v1/organizations/" + orgId + "/projects", Map.of("name", "m")).status()).isEqualTo(403);
         assertThat(member.get("/api/v1/audit?organizationId=" + orgId).status()).isEqualTo(403);
     }
@@ -178,7 +180,7 @@ class TenantIsolationTest extends ApiTest {
 
         Api.Response key = orgAdmin.post("/api/v1/projects/" + projectId + "/keys", Map.of("name", "by-admin"));
         Api.Response member = orgAdmin.post("/api/v1/organizations/" + orgId + "/members",
-                Map.of("email", "a-" + UUID.randomUUID() + "@example.com", "role", "VIEWER", "password", "longenough"));
+                Map.of("email", "a-" + UUID.randomUUID() + "@example.com", "role", "VIEWER"));
         Api.Response project = orgAdmin.post("/api/v1/organizations/" + orgId + "/projects",
                 Map.of("name", "admin-" + UUID.randomUUID()));
 
