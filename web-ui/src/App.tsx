@@ -12,6 +12,12 @@ import { Members } from './pages/Members';
 import { AuditLog } from './pages/AuditLog';
 import { Nodes } from './pages/Nodes';
 import { GpuTypes } from './pages/GpuTypes';
+import { Account, ChangePassword } from './pages/Account';
+import { AcceptInvitation, ResetPassword } from './pages/PublicPages';
+import { Users } from './pages/Users';
+import { ServiceAccounts } from './pages/ServiceAccounts';
+import { Usage } from './pages/Usage';
+import { MyInvitations } from './components/MyInvitations';
 
 const ORG_KEY = 'kiln.organizationId';
 const PROJECT_KEY = 'kiln.projectId';
@@ -20,6 +26,7 @@ const RENEW_BEFORE_MS = 60_000;
 
 export function App() {
   const [current, setCurrent] = useState<Session | null>(() => session());
+  const path = useRoute();
   const [notice, setNotice] = useState<string | null>(null);
   // Set when the access token could not be renewed: the session ends at this time.
   const [endsAt, setEndsAt] = useState<number | null>(null);
@@ -60,6 +67,14 @@ export function App() {
     };
   }, [current]);
 
+  // Links from mail open these pages whether or not someone is signed in.
+  const [page, token] = path.split('/').filter(Boolean);
+  if (page === 'accept-invitation' && token) {
+    return <AcceptInvitation key={token} token={token} current={current} />;
+  }
+  if (page === 'reset-password' && token) {
+    return <ResetPassword key={token} token={token} />;
+  }
   if (!current) {
     return <Login notice={notice} />;
   }
@@ -69,7 +84,9 @@ export function App() {
 function Shell({ current, endsAt }: { current: Session; endsAt: number | null }) {
   const path = useRoute();
   const me = useLoad(() => client.me(), []);
-  const orgs = useLoad(() => client.organizations(), []);
+  // Nothing but /me answers while a temporary password is pending: ask for organizations only after it is changed.
+  const ready = me.data !== null && !me.data.mustChangePassword;
+  const orgs = useLoad(() => (ready ? client.organizations() : Promise.resolve(null)), [ready]);
   const [orgId, setOrgId] = useState<string | null>(() => localStorage.getItem(ORG_KEY));
   const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));
 
@@ -122,9 +139,16 @@ function Shell({ current, endsAt }: { current: Session; endsAt: number | null })
     { to: '/secrets', label: 'Secrets', show: workspace?.isAdmin ?? false, active: section === 'secrets' },
     { to: '/members', label: 'Members', show: true, active: section === 'members' },
     { to: '/audit', label: 'Audit log', show: true, active: section === 'audit' },
+    { to: '/usage', label: 'Usage', show: true, active: section === 'usage' },
+    { to: '/service-accounts', label: 'Service accounts', show: workspace?.isAdmin ?? false, active: section === 'service-accounts' },
+    { to: '/users', label: 'Users', show: me.data?.operator ?? false, active: section === 'users' },
     { to: '/nodes', label: 'Nodes', show: me.data?.operator ?? false, active: section === 'nodes' },
     { to: '/gpu-types', label: 'GPU types', show: true, active: section === 'gpu-types' },
   ];
+
+  if (me.data?.mustChangePassword) {
+    return <ForcedPasswordChange email={me.data.email} onChanged={() => void me.reload()} />;
+  }
 
   return (
     <div className="app">
@@ -168,10 +192,10 @@ function Shell({ current, endsAt }: { current: Session; endsAt: number | null })
           </label>
         </div>
         <div className="account">
-          <span className="who" title={`Session renews automatically until you sign out; this token expires ${new Date(current.expiresAt).toLocaleTimeString()}`}>
+          <a className="who" href={href('/account')} title={`Your account. Session renews automatically until you sign out; this token expires ${new Date(current.expiresAt).toLocaleTimeString()}`}>
             {me.data?.email ?? ''}
             {role && <span className="role">{role}</span>}
-          </span>
+          </a>
           <button type="button" className="secondary on-dark" onClick={() => void logout()}>
             Sign out
           </button>
@@ -201,6 +225,7 @@ function Shell({ current, endsAt }: { current: Session; endsAt: number | null })
           <Loading what="your workspace" />
         ) : (
           <WorkspaceContext.Provider value={workspace}>
+            <MyInvitations onJoined={() => void orgs.reload()} />
             <Routes path={path} projectsLoading={projects.loading && !projects.data} projectsError={projects.error} />
           </WorkspaceContext.Provider>
         )}
@@ -210,6 +235,7 @@ function Shell({ current, endsAt }: { current: Session; endsAt: number | null })
 }
 
 function Routes({ path, projectsLoading, projectsError }: { path: string; projectsLoading: boolean; projectsError: Error | null }) {
+  const ws = useContextSafe();
   const parts = path.split('/').filter(Boolean);
   switch (parts[0]) {
     case 'nodes':
@@ -218,6 +244,14 @@ function Routes({ path, projectsLoading, projectsError }: { path: string; projec
       return <GpuTypes />;
     case 'members':
       return <Members />;
+    case 'account':
+      return <Account email={ws.me.email} />;
+    case 'users':
+      return ws.me.operator ? <Users /> : <NoPage path={path} />;
+    case 'service-accounts':
+      return <ServiceAccounts />;
+    case 'usage':
+      return <Usage />;
     case 'audit':
       return <AuditLog />;
     case 'secrets':
@@ -233,13 +267,35 @@ function Routes({ path, projectsLoading, projectsError }: { path: string; projec
     case undefined:
       return <NeedsProject loading={projectsLoading} error={projectsError}>{(id) => <DeploymentList key={id} projectId={id} />}</NeedsProject>;
     default:
-      return (
-        <div className="empty">
-          <p className="empty-title">There is no page at {path}.</p>
-          <a href={href('/')}>Go to deployments</a>
-        </div>
-      );
+      return <NoPage path={path} />;
   }
+}
+
+function NoPage({ path }: { path: string }) {
+  return (
+    <div className="empty">
+      <p className="empty-title">There is no page at {path}.</p>
+      <a href={href('/')}>Go to deployments</a>
+    </div>
+  );
+}
+
+/** A temporary password: nothing but the form that replaces it until it is changed (the API refuses the rest). */
+function ForcedPasswordChange({ email, onChanged }: { email: string; onChanged: () => void }) {
+  return (
+    <main className="login-page">
+      <div className="login">
+        <ChangePassword
+          email={email}
+          onChanged={onChanged}
+          intro={`${email} signed in with a temporary password. Choose your own password to continue.`}
+        />
+        <button type="button" className="secondary" onClick={() => void logout()}>
+          Sign out
+        </button>
+      </div>
+    </main>
+  );
 }
 
 function NeedsProject({ loading, error, children }: { loading: boolean; error: Error | null; children: (projectId: string) => ReactNode }) {
@@ -257,7 +313,7 @@ function NeedsProject({ loading, error, children }: { loading: boolean; error: E
     return (
       <div className="empty">
         <p className="empty-title">You are not a member of any organization yet.</p>
-        <p>Ask an owner of an organization to add you as a member.</p>
+        <p>Ask an owner or admin of an organization to invite you; the invitation shows up here.</p>
       </div>
     );
   }

@@ -245,6 +245,8 @@ export interface Me {
   email: string;
   displayName: string | null;
   operator: boolean;
+  /** Set for a temporary password: every other call answers 403 until the password is changed. */
+  mustChangePassword?: boolean;
   memberships: { organizationId: string; organizationName: string; role: Role }[];
 }
 
@@ -468,6 +470,113 @@ export interface GpuType {
   createdAt: string;
 }
 
+export type Delivery = 'email' | 'none';
+
+export interface Invitation {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  email: string;
+  role: Role;
+  status: string;
+  expiresAt: string;
+  createdAt: string;
+  delivery?: Delivery;
+}
+
+export interface InvitationPreview {
+  organizationName: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  accountExists: boolean;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  operator: boolean;
+  disabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+/** The answer to an operator's reset: the temporary password when no mail can carry it, shown once. */
+export type PasswordReset = { delivery: 'none'; temporaryPassword: string } | { delivery: 'email' };
+
+export interface ServiceAccount {
+  id: string;
+  organizationId: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface ServiceToken {
+  id: string;
+  name: string;
+  prefix: string;
+  /** Only in the answer that creates the token. */
+  token?: string;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt?: string | null;
+}
+
+export type QuotaName = 'instances' | 'gpus' | 'deployments' | 'keys' | 'modelStorageBytes';
+
+export interface Quota {
+  name: QuotaName;
+  limit: number | null;
+  used: number;
+  unit: string;
+}
+
+export interface Quotas {
+  organizationId: string;
+  quotas: Quota[];
+}
+
+const orgPath = (orgId: string, rest: string) => `/api/v1/organizations/${enc(orgId)}/${rest}`;
+
+/** The calls of the people features (issue 13) and of quotas (issue 14). */
+export const people = {
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api<void>('POST', '/api/v1/me/password', { currentPassword, newPassword }),
+  invite: (orgId: string, email: string, role: Role) =>
+    api<Invitation>('POST', orgPath(orgId, 'invitations'), { email, role }),
+  invitations: async (orgId: string) => asList<Invitation>(await api('GET', orgPath(orgId, 'invitations'))),
+  revokeInvitation: (orgId: string, id: string) => api<void>('DELETE', orgPath(orgId, `invitations/${enc(id)}`)),
+  myInvitations: async () => asList<Invitation>(await api('GET', '/api/v1/me/invitations')),
+  acceptMine: (id: string) => api<unknown>('POST', `/api/v1/me/invitations/${enc(id)}/accept`),
+  declineMine: (id: string) => api<void>('POST', `/api/v1/me/invitations/${enc(id)}/decline`),
+  previewInvitation: (token: string) => api<InvitationPreview>('POST', '/api/v1/invitations/preview', { token }),
+  acceptInvitation: (token: string, password?: string) =>
+    api<unknown>('POST', '/api/v1/invitations/accept', password === undefined ? { token } : { token, password }),
+  acceptReset: (token: string, newPassword: string) =>
+    api<void>('POST', '/api/v1/password-resets/accept', { token, newPassword }),
+  users: async () => asList<User>(await api('GET', '/api/v1/users')),
+  createUser: (email: string, temporaryPassword: string) =>
+    api<User>('POST', '/api/v1/users', { email, temporaryPassword }),
+  userAction: (id: string, action: 'disable' | 'enable') => api<User>('POST', `/api/v1/users/${enc(id)}/${action}`),
+  resetPassword: (id: string) => api<PasswordReset>('POST', `/api/v1/users/${enc(id)}/reset-password`),
+  serviceAccounts: async (orgId: string) =>
+    asList<ServiceAccount>(await api('GET', orgPath(orgId, 'service-accounts'))),
+  createServiceAccount: (orgId: string, name: string, role: Role) =>
+    api<ServiceAccount>('POST', orgPath(orgId, 'service-accounts'), { name, role }),
+  deleteServiceAccount: (orgId: string, id: string) =>
+    api<void>('DELETE', orgPath(orgId, `service-accounts/${enc(id)}`)),
+  tokens: async (orgId: string, accountId: string) =>
+    asList<ServiceToken>(await api('GET', orgPath(orgId, `service-accounts/${enc(accountId)}/tokens`))),
+  createToken: (orgId: string, accountId: string, name: string, expiresAt?: string) =>
+    api<ServiceToken>('POST', orgPath(orgId, `service-accounts/${enc(accountId)}/tokens`), expiresAt ? { name, expiresAt } : { name }),
+  revokeToken: (orgId: string, accountId: string, tokenId: string) =>
+    api<void>('DELETE', orgPath(orgId, `service-accounts/${enc(accountId)}/tokens/${enc(tokenId)}`)),
+  quotas: (orgId: string) => api<Quotas>('GET', orgPath(orgId, 'quotas')),
+  setQuotas: (orgId: string, limits: Partial<Record<QuotaName, number>>) =>
+    api<Quotas>('PATCH', orgPath(orgId, 'quotas'), limits),
+};
+
 export const client = {
   me: () => api<Me>('GET', '/api/v1/me'),
   organizations: async () => asList<Organization>(await api('GET', '/api/v1/organizations')),
@@ -475,8 +584,6 @@ export const client = {
   createProject: (orgId: string, name: string) =>
     api<Project>('POST', `/api/v1/organizations/${enc(orgId)}/projects`, { name }),
   members: async (orgId: string) => asList<Member>(await api('GET', `/api/v1/organizations/${enc(orgId)}/members`)),
-  addMember: (orgId: string, body: { email: string; role: Role; password?: string }) =>
-    api<Member>('POST', `/api/v1/organizations/${enc(orgId)}/members`, body),
   changeMember: (orgId: string, userId: string, role: Role) =>
     api<Member>('PATCH', `/api/v1/organizations/${enc(orgId)}/members/${enc(userId)}`, { role }),
   removeMember: (orgId: string, userId: string) =>

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { login } from '../api';
 
-export function Login({ notice }: { notice: string | null }) {
-  const [email, setEmail] = useState('');
+/** The sign-in form; {@code email} prefills the address (an invitation names the account to sign in with). */
+export function Login({ notice, email: knownEmail = '' }: { notice: string | null; email?: string }) {
+  const [email, setEmail] = useState(knownEmail);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

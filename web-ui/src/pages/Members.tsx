@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { client, type Member, type Role } from '../api';
+import { client, people, type Invitation, type Member, type Role } from '../api';
 import { ConfirmDialog, Empty, ErrorBox, Field, Loading, useLoad } from '../components/ui';
 import { useWorkspace } from '../context';
 import { dateTime } from '../lib/format';
@@ -11,7 +11,9 @@ export function Members() {
   const ws = useWorkspace();
   const orgId = ws.organization?.id;
   const members = useLoad(() => (orgId ? client.members(orgId) : Promise.resolve([])), [orgId]);
-  const [adding, setAdding] = useState(false);
+  const [inviting, setInviting] = useState(false);
+  const [sent, setSent] = useState<string | null>(null);
+  const [invitations, setInvitations] = useState(0);
   const [rowError, setRowError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
 
@@ -46,21 +48,28 @@ export function Members() {
           <p className="muted">People of {ws.organization.name} and their roles. Admins and owners manage keys and members.</p>
         </div>
         {ws.isAdmin && (
-          <button type="button" onClick={() => setAdding(true)} disabled={adding}>
-            Add member
+          <button type="button" onClick={() => { setInviting(true); setSent(null); }} disabled={inviting}>
+            Invite
           </button>
         )}
       </div>
-      {adding && (
-        <AddMember
+      {inviting && (
+        <Invite
           orgId={orgId}
-          onCancel={() => setAdding(false)}
-          onAdded={() => {
-            setAdding(false);
-            void members.reload();
+          onCancel={() => setInviting(false)}
+          onInvited={(i) => {
+            setInviting(false);
+            setSent(invitationSent(i));
+            setInvitations((n) => n + 1);
           }}
         />
       )}
+      {sent && (
+        <p className="success" role="status">
+          {sent}
+        </p>
+      )}
+      {ws.isAdmin && <PendingInvitations orgId={orgId} reloadKey={invitations} />}
       {rowError && <ErrorBox error={rowError} />}
       {members.error && <ErrorBox error={members.error} title="Members could not be loaded." onRetry={() => void members.reload()} />}
       {!members.data && !members.error && <Loading what="members" />}
@@ -135,10 +144,9 @@ export function Members() {
   );
 }
 
-function AddMember({ orgId, onCancel, onAdded }: { orgId: string; onCancel: () => void; onAdded: () => void }) {
+function Invite({ orgId, onCancel, onInvited }: { orgId: string; onCancel: () => void; onInvited: (i: Invitation) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
-  const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -148,25 +156,24 @@ function AddMember({ orgId, onCancel, onAdded }: { orgId: string; onCancel: () =
     setErrors({});
     setGeneral(null);
     try {
-      await client.addMember(orgId, { email: email.trim(), role, ...(password ? { password } : {}) });
-      onAdded();
+      onInvited(await people.invite(orgId, email.trim(), role));
     } catch (err) {
-      const mapped = formErrors(err, ['email', 'role', 'password']);
+      const mapped = formErrors(err, ['email', 'role']);
       setErrors(mapped.fields);
       setGeneral(mapped.general);
       setBusy(false);
     }
   };
   return (
-    <form className="card" onSubmit={submit} noValidate aria-labelledby="add-member-title">
-      <h2 className="h2" id="add-member-title">
-        Add member
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="invite-title">
+      <h2 className="h2" id="invite-title">
+        Invite someone
       </h2>
       <div className="grid">
-        <Field id="member-email" label="Member email" error={errors.email}>
+        <Field id="invite-email" label="Email to invite" error={errors.email}>
           {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />}
         </Field>
-        <Field id="member-role" label="Role" error={errors.role}>
+        <Field id="invite-role" label="Role" error={errors.role}>
           {(p) => (
             <select {...p} value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {ROLES.map((r) => (
@@ -177,19 +184,79 @@ function AddMember({ orgId, onCancel, onAdded }: { orgId: string; onCancel: () =
             </select>
           )}
         </Field>
-        <Field id="member-password" label="Initial password" error={errors.password} hint="Only for someone who has no Kiln account yet.">
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
-        </Field>
       </div>
       {general && <ErrorBox error={general} />}
       <div className="actions">
         <button type="submit" disabled={busy || !email.trim()}>
-          {busy ? 'Adding…' : 'Add'}
+          {busy ? 'Inviting…' : 'Send invitation'}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
           Cancel
         </button>
       </div>
     </form>
+  );
+}
+
+/** What became of an invitation just sent: mailed, or waiting for the person to sign in and accept. */
+export function invitationSent(i: Invitation): string {
+  return i.delivery === 'email'
+    ? `An invitation link went to ${i.email}.`
+    : `${i.email} is invited. No mail is configured: they accept it under "Invitations for you" after signing in.`;
+}
+
+function PendingInvitations({ orgId, reloadKey }: { orgId: string; reloadKey: number }) {
+  const pending = useLoad(() => people.invitations(orgId), [orgId, reloadKey]);
+  const [error, setError] = useState<string | null>(null);
+  const revoke = async (id: string) => {
+    setError(null);
+    try {
+      await people.revokeInvitation(orgId, id);
+      void pending.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'The invitation could not be revoked.');
+    }
+  };
+  if (pending.error) {
+    return <ErrorBox error={pending.error} title="Pending invitations could not be loaded." onRetry={() => void pending.reload()} />;
+  }
+  if (!pending.data || pending.data.length === 0) {
+    return null;
+  }
+  return (
+    <section aria-labelledby="pending-title">
+      <h2 className="h2" id="pending-title">
+        Pending invitations
+      </h2>
+      {error && <ErrorBox error={error} />}
+      <div className="table-wrap card flush">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Expires</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.data.map((i) => (
+              <tr key={i.id}>
+                <td className="strong">{i.email}</td>
+                <td>{i.role}</td>
+                <td>{dateTime(i.expiresAt)}</td>
+                <td className="row-actions">
+                  <button type="button" className="secondary small danger-text" aria-label={`Revoke invitation of ${i.email}`} onClick={() => void revoke(i.id)}>
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }

@@ -1,9 +1,10 @@
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { client, predict, type Deployment, type PredictRoutine, type ProjectKey } from '../../api';
 import { ErrorBox, Field } from '../../components/ui';
 import { useWorkspace } from '../../context';
 import { filterByConfidence, toShapes, type Prediction } from '../../lib/annotations';
 import { compactJson } from '../../lib/format';
+import { dataUrlBlob } from '../../lib/dataUrl';
 
 interface PredictResult {
   image?: { width?: number; height?: number };
@@ -178,7 +179,24 @@ export function Evaluation({ d }: { d: Deployment }) {
 }
 
 export function Drawing({ image, result, threshold }: { image: string; result: PredictResult | null; threshold: number }) {
-  const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
+  const [picture, setPicture] = useState<ImageBitmap | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const natural = picture ? { w: picture.width, h: picture.height } : null;
+  // Decoded from the bytes, not loaded from the data URL: a strict Content-Security-Policy refuses data: images.
+  useEffect(() => {
+    const blob = dataUrlBlob(image);
+    if (!blob || typeof createImageBitmap !== 'function') {
+      return undefined;
+    }
+    let live = true;
+    createImageBitmap(blob).then(
+      (bitmap) => (live ? setPicture(bitmap) : bitmap.close()),
+      () => setPicture(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [image]);
   const width = result?.image?.width ?? natural?.w ?? 0;
   const height = result?.image?.height ?? natural?.h ?? 0;
   const all = result?.predictions ?? [];
@@ -186,11 +204,15 @@ export function Drawing({ image, result, threshold }: { image: string; result: P
   const labelHeight = Math.max(12, Math.round(Math.max(width, height) / 36));
   const shapes = toShapes(visible, width, height, labelHeight);
   const classification = all.length > 0 && all.every((p) => !p.bound && !p.contour);
+  useEffect(() => {
+    const target = canvas.current;
+    if (target && picture) {
+      target.getContext('2d')?.drawImage(picture, 0, 0);
+    }
+  }, [picture, width, height]);
 
   return (
     <div className="drawing">
-      {/* Loaded once to learn the image's size before any result arrives. */}
-      <img src={image} alt="" hidden onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })} />
       {width > 0 && (
         <svg
           data-testid="evaluation-canvas"
@@ -199,7 +221,9 @@ export function Drawing({ image, result, threshold }: { image: string; result: P
           aria-label={result ? `Image with ${shapes.length} predictions drawn` : 'Chosen image'}
           className="canvas"
         >
-          <image href={image} x={0} y={0} width={width} height={height} />
+          <foreignObject x={0} y={0} width={width} height={height}>
+            <canvas ref={canvas} className="picture" width={picture?.width ?? 1} height={picture?.height ?? 1} />
+          </foreignObject>
           {shapes.map((s) => (
             <g key={s.key} data-testid="annotation">
               {s.points ? (

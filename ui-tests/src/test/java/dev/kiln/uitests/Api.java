@@ -20,6 +20,9 @@ final class Api {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private String token;
+    /** Kept to sign in again: signing out in a browser ends every session of the account, this one too. */
+    private String email;
+    private String password;
 
     Api(String base) {
         this.base = base;
@@ -30,22 +33,49 @@ final class Api {
     }
 
     Api login(String email, String password) {
-        Reply r = post("/api/v1/auth/login", Map.of("username", email, "password", password));
+        // Without the old token and never retried: the token may be the ended session that made this call needed.
+        Reply r = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("username", email, "password", password)))));
         if (r.status() != 200) {
             throw new IllegalStateException("login failed: " + r.status() + " " + r.text());
         }
         token = r.body().get("access_token").asText();
+        this.email = email;
+        this.password = password;
         return this;
     }
 
+    /** This client with a bearer of its own (a service-account token) instead of a session. */
+    Api withBearer(String bearer) {
+        Api other = new Api(base);
+        other.token = bearer;
+        return other;
+    }
+
+    /** The status of a sign-in, without keeping its token. */
+    int loginStatus(String email, String password) {
+        return new Api(base).post("/api/v1/auth/login", Map.of("username", email, "password", password)).status();
+    }
+
+    Reply patch(String path, Object body) {
+        return sendAuthed(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body))));
+    }
+
+    Reply delete(String path) {
+        return sendAuthed(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
     Reply get(String path) {
-        return send(authed(HttpRequest.newBuilder(URI.create(base + path)).GET()));
+        return sendAuthed(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     Reply post(String path, Object body) {
-        return send(authed(HttpRequest.newBuilder(URI.create(base + path))
+        return sendAuthed(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json(body)))));
+                .POST(HttpRequest.BodyPublishers.ofString(json(body))));
     }
 
     /** A prediction with a project key, as a user's program would send it. */
@@ -66,15 +96,25 @@ final class Api {
                     HttpRequest.BodyPublishers.ofString(head),
                     HttpRequest.BodyPublishers.ofFile(file),
                     HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
-            return send(authed(HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + modelId + "/versions"))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body)));
+            return sendAuthed(HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + modelId + "/versions"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private HttpRequest.Builder authed(HttpRequest.Builder b) {
-        return token == null ? b : b.header("Authorization", "Bearer " + token);
+        return token == null ? b : b.setHeader("Authorization", "Bearer " + token);
+    }
+
+    /** With the session's token; a 401 of a signed-in client signs in again once, as the dashboard refreshes. */
+    private Reply sendAuthed(HttpRequest.Builder request) {
+        Reply reply = send(authed(request.copy()));
+        if (reply.status() == 401 && password != null) {
+            login(email, password);
+            reply = send(authed(request));
+        }
+        return reply;
     }
 
     private Reply send(HttpRequest.Builder request) {

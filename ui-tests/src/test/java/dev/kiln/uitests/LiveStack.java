@@ -83,6 +83,33 @@ final class LiveStack implements ExtensionContext.Store.CloseableResource, AutoC
         return projectId;
     }
 
+    /** The admin's first (bootstrap) organization. */
+    String organizationId() {
+        return admin.get("/api/v1/organizations").body().get(0).get("id").asText();
+    }
+
+    /** An account the operator creates with {@code temporaryPassword}: it must choose its own at first sign-in. */
+    String newUser(String temporaryPassword) {
+        String email = unique("user") + "@example.com";
+        Api.Reply created = admin.post("/api/v1/users", Map.of("email", email, "temporaryPassword", temporaryPassword));
+        if (created.status() != 201) {
+            throw new IllegalStateException("user creation failed: " + created.status() + " " + created.text());
+        }
+        return email;
+    }
+
+    /** An account that has already replaced its temporary password with {@code password}. */
+    String userWithPassword(String password) {
+        String temporary = "Temporary-" + UUID.randomUUID();
+        String email = newUser(temporary);
+        Api.Reply changed = new Api(url()).login(email, temporary)
+                .post("/api/v1/me/password", Map.of("currentPassword", temporary, "newPassword", password));
+        if (changed.status() / 100 != 2) {
+            throw new IllegalStateException("password change failed: " + changed.status() + " " + changed.text());
+        }
+        return email;
+    }
+
     /** A deployment of the sample detector created over the API, once it is ONLINE; returns its id. */
     String onlineDeployment(String name) {
         String modelId = admin.post("/api/v1/projects/" + projectId + "/models",

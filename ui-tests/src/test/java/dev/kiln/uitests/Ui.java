@@ -37,7 +37,8 @@ final class Ui implements AutoCloseable {
         this.screenshots = screenshots;
         page.onConsoleMessage(message -> {
             if ("error".equals(message.type())) {
-                consoleErrors.add(message.text());
+                // A failed load's text does not name the resource; its location does.
+                consoleErrors.add(message.text() + " at " + message.location());
             }
         });
         page.onPageError(error -> consoleErrors.add("uncaught: " + error));
@@ -53,9 +54,14 @@ final class Ui implements AutoCloseable {
 
     /** Signs in as the bootstrap admin from the login page and waits for the signed-in header. */
     Ui signIn() {
+        return signIn(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
+    }
+
+    /** Signs in from the login page; with a temporary password the page that follows is the forced change. */
+    Ui signIn(String email, String password) {
         page.navigate(stack.url() + "/");
-        page.getByLabel("Email").fill(Stack.ADMIN_EMAIL);
-        page.getByLabel("Password").fill(Stack.ADMIN_PASSWORD);
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
         shot("login");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
         assertThat(button("Sign out")).isVisible();
