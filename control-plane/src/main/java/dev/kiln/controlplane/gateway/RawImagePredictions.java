@@ -33,7 +33,7 @@ class RawImagePredictions {
         if (isMultipart(request)) {
             String boundary = request.getContentType().map(t -> t.getParameters().get("boundary").orElse(null))
                     .orElse(null);
-            return gateway.readBody(route, request, predictId, body -> predictParts(route,
+            return gateway.readBody(route, request, predictId, RAW_COPIES, body -> predictParts(route,
                     MultipartImages.parse(body, unquote(boundary)), predictId));
         }
         if (!isImage(request)) {

@@ -3,6 +3,7 @@ package dev.kiln.controlplane.gateway;
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.node.FleetFixtures;
+import dev.kiln.controlplane.support.RawHttp;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.controlplane.node.NodeRepository;
@@ -21,10 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -242,38 +241,8 @@ class GatewayBoundsTest extends FleetTestBase {
     }
 
     /** Writes the request on a plain socket (the body may be refused half-way) and returns the raw response. */
-    private String rawPost(String path, String headers, byte[] body) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(body);
-                    out.flush();
-                } catch (IOException refusedHalfWay) {
-                    // expected once the server has answered and closed
-                }
-            });
-            String response = readResponse(socket.getInputStream());
-            writer.interrupt();
-            return response;
-        }
-    }
 
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        int length = headers.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
-                .map(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElse(0);
-        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    private String rawPost(String path, String headers, byte[] body) throws IOException {
+        return RawHttp.send(server.getPort(), "POST " + path, headers, body);
     }
 }

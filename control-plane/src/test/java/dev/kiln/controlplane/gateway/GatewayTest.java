@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.node.FleetFixtures;
+import dev.kiln.controlplane.support.RawHttp;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.NodeRegistry;
@@ -23,11 +24,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -882,42 +881,6 @@ class GatewayTest extends FleetTestBase {
     }
 
     /** Writes the request on a plain socket (the body may be refused half-way) and returns the raw response. */
-    private String rawPost(UUID deployment, String lengthHeader, byte[] body) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /" + deployment + "/predict HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\n" + lengthHeader + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(body);
-                    out.flush();
-                } catch (IOException refusedHalfWay) {
-                    // expected once the gateway has answered and closed
-                }
-            });
-            String response = readResponse(socket.getInputStream());
-            writer.interrupt();
-            return response;
-        }
-    }
-
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        int length = headers.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
-                .map(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElse(0);
-        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
     private void assertRawError(String response, int status, String error) {
         assertThat(response).startsWith("HTTP/1.1 " + status);
         String predictId = response.lines().filter(l -> l.toLowerCase().startsWith("x-predict-id:"))
@@ -985,29 +948,6 @@ class GatewayTest extends FleetTestBase {
         return m.find() ? m.group(1) : "";
     }
 
-    /** Like rawPost, for any request line and content type. */
-    private String rawRequest(String methodAndPath, String contentType, String lengthHeader, byte[] body)
-            throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((methodAndPath + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: " + contentType + "\r\n" + lengthHeader + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(body);
-                    out.flush();
-                } catch (IOException refusedHalfWay) {
-                    // expected once the gateway has answered and closed
-                }
-            });
-            String response = readResponse(socket.getInputStream());
-            writer.interrupt();
-            return response;
-        }
-    }
-
     private HttpRequest asyncRequest(UUID deployment) {
         return HttpRequest.newBuilder(uri("/" + deployment + "/predict?async=true"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
@@ -1025,5 +965,15 @@ class GatewayTest extends FleetTestBase {
             sleep(100);
         }
         throw new AssertionError("the result of " + resultUrl + " never arrived");
+    }
+
+    private String rawPost(UUID deployment, String lengthHeader, byte[] body) throws IOException {
+        return rawRequest("POST /" + deployment + "/predict", "application/json", lengthHeader, body);
+    }
+
+    private String rawRequest(String requestLine, String contentType, String lengthHeader, byte[] body)
+            throws IOException {
+        return RawHttp.send(server.getPort(), requestLine, "Authorization: Bearer " + key + "\r\nContent-Type: "
+                + contentType + "\r\n" + lengthHeader, body);
     }
 }
