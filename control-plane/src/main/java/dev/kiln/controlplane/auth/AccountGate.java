@@ -24,7 +24,8 @@ import java.util.UUID;
  * Runs after micronaut-security has accepted a JWT and checks the account behind it on every management request,
  * with two primary-key reads: a disabled account, or a token issued before the last password change or logout
  * (users.token_version), is refused at once on every replica; an account with a temporary password may only
- * read itself, change the password, refresh and log out (403 otherwise).
+ * read itself, change the password, refresh and log out (403 otherwise). A service-account token was checked
+ * against the database when it was accepted; here it only meets {@link ServiceAccountLimits}.
  */
 @ServerFilter("/api/**")
 class AccountGate implements Ordered {
@@ -66,6 +67,10 @@ class AccountGate implements Ordered {
         if (authentication.isEmpty()) {
             return null;
         }
+        if (ServiceAccountScope.of(authentication.get()).isPresent()) {
+            return ServiceAccountLimits.refused(request.getMethod(), request.getPath())
+                    ? refuse(request, ErrorBody.of(403, ServiceAccountLimits.REFUSED, List.of(), null)) : null;
+        }
         UUID userId;
         try {
             userId = UUID.fromString(authentication.get().getName());
@@ -77,8 +82,11 @@ class AccountGate implements Ordered {
         Optional<ErrorBody> refusal = state(userId)
                 .map(s -> s.refusal(version, request.getMethod(), request.getPath()))
                 .orElseGet(() -> Optional.of(ErrorBody.of(401, ENDED, List.of(), null)));
-        return refusal.map(body -> ErrorResponses.withBody(request,
-                HttpResponse.status(HttpStatus.valueOf(body.status())), body)).orElse(null);
+        return refusal.map(body -> refuse(request, body)).orElse(null);
+    }
+
+    private static HttpResponse<?> refuse(HttpRequest<?> request, ErrorBody body) {
+        return ErrorResponses.withBody(request, HttpResponse.status(HttpStatus.valueOf(body.status())), body);
     }
 
     private Optional<State> state(UUID userId) {
