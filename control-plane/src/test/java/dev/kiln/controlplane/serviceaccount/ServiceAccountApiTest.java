@@ -70,7 +70,7 @@ class ServiceAccountApiTest extends ApiTest {
     }
 
     @Test
-    void aTokenReadsItsOrganizationAndRecordsItsLastUse() {
+    void aTokenReadsItsOrganizationAndRecordsItsLastUseAtMostOnceAMinute() {
         Api.ServiceAccount robot = owner.serviceAccount(orgId, "VIEWER");
 
         Api.Response projects = robot.client().get("/api/v1/organizations/" + orgId + "/projects");
@@ -80,8 +80,11 @@ class ServiceAccountApiTest extends ApiTest {
         assertThat(projects.list()).anySatisfy(p -> assertThat(p).containsEntry("id", projectId));
         assertThat(organizations.list()).singleElement().satisfies(o -> assertThat(o)
                 .containsEntry("id", orgId).containsEntry("role", "VIEWER"));
-        assertThat(owner.get(tokens(robot.id())).list()).singleElement()
-                .satisfies(t -> assertThat(t.get("lastUsedAt")).isNotNull());
+        Object lastUsed = owner.get(tokens(robot.id())).list().getFirst().get("lastUsedAt");
+        assertThat(lastUsed).isNotNull();
+        assertThat(robot.client().get("/api/v1/organizations/" + orgId + "/quotas").status()).isEqualTo(200);
+        assertThat(owner.get(tokens(robot.id())).list().getFirst().get("lastUsedAt"))
+                .as("written at most once a minute").isEqualTo(lastUsed);
     }
 
     @Test
@@ -114,6 +117,8 @@ class ServiceAccountApiTest extends ApiTest {
         assertThat(robot.get("/api/v1/projects/" + other.project().id()).status()).isEqualTo(404);
         assertThat(robot.get("/api/v1/organizations/" + other.organization().id()).status()).isEqualTo(404);
         assertThat(robot.get("/api/v1/projects/" + other.project().id() + "/keys").status()).isEqualTo(404);
+        assertThat(robot.get("/api/v1/organizations/" + other.organization().id() + "/quotas").status())
+                .isEqualTo(404);
     }
 
     @Test
