@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 13 on real processes: two control-plane replicas on one Postgres, mail over SMTP to GreenMail in this JVM.
  * The account takeover (an admin-chosen password for someone else's address) fails at every step; people join
- * only through their own consent; sessions end on password change and on disabling, on every replica.
+ * only through their own consent; sessions end on password change and on disabling, on every replica; a
+ * service-account token works on both replicas until it is revoked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PeopleEndToEndTest {
@@ -162,5 +163,36 @@ class PeopleEndToEndTest {
         // Checked against the database on every request: the very next call on either replica is refused.
         assertThat(onB.get("/api/v1/me").status()).isEqualTo(401);
         assertThat(onA.get("/api/v1/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aServiceAccountTokenWorksOnTheManagementApiOfEveryReplicaUntilItIsRevoked() {
+        String accounts = "/api/v1/organizations/" + defaultOrg + "/service-accounts";
+        Api.Reply account = operator.post(accounts, Map.of("name", "ci-" + UUID.randomUUID(), "role", "MEMBER"));
+        assertThat(account.status()).isEqualTo(201);
+        String tokens = accounts + "/" + account.body().get("id").asText() + "/tokens";
+        Api.Reply token = operator.post(tokens, Map.of("name", "pipeline"));
+        assertThat(token.status()).isEqualTo(201);
+        String secret = token.body().get("token").asText();
+        Api robotOnA = new Api(stack.url()).as(secret);
+        Api robotOnB = new Api(stack.replicaUrl()).as(secret);
+        String projectId = robotOnB.get("/api/v1/organizations/" + defaultOrg + "/projects").body()
+                .get(0).get("id").asText();
+
+        Api.Reply model = robotOnA.post("/api/v1/projects/" + projectId + "/models",
+                Map.of("name", "from-ci-" + UUID.randomUUID()));
+        assertThat(model.status()).isEqualTo(201);
+        assertThat(robotOnB.post("/api/v1/organizations/" + defaultOrg + "/projects", Map.of("name", "not mine"))
+                .status()).as("a MEMBER token cannot do an ADMIN's work").isEqualTo(403);
+        assertThat(robotOnA.post("/api/v1/me/password", Map.of("currentPassword", "x", "newPassword", "y long one"))
+                .status()).isEqualTo(403);
+
+        assertThat(operator.delete(tokens + "/" + token.body().get("id").asText()).status()).isEqualTo(204);
+
+        // Looked up in the database on every request: the very next call on either replica is refused.
+        assertThat(robotOnB.get("/api/v1/organizations/" + defaultOrg + "/projects").status()).isEqualTo(401);
+        assertThat(robotOnA.get("/api/v1/models/" + model.body().get("id").asText()).status()).isEqualTo(401);
+        assertThat(operator.get("/api/v1/audit?organizationId=" + defaultOrg).body().get("items").toString())
+                .contains("service-account.token.revoke").contains("model.create");
     }
 }

@@ -53,6 +53,10 @@ public class AccountStates {
         if (authentication.isEmpty()) {
             return Optional.empty();
         }
+        if (ServiceAccountScope.of(authentication.get()).isPresent()) {
+            return ServiceAccountLimits.refused(request.getMethod(), request.getPath())
+                    ? Optional.of(ErrorBody.of(403, ServiceAccountLimits.REFUSED, List.of(), null)) : Optional.empty();
+        }
         UUID userId;
         try {
             userId = UUID.fromString(authentication.get().getName());

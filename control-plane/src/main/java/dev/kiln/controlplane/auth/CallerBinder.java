@@ -10,7 +10,10 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Builds a {@link Caller} from the request's JWT (subject = user id, attribute {@code email}). */
+/**
+ * Builds a {@link Caller} from the request's JWT (subject = user id, attribute {@code email}) or from a
+ * service-account token's {@link ServiceAccountScope}.
+ */
 @Singleton
 class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
@@ -34,6 +37,11 @@ class CallerBinder implements TypedRequestArgumentBinder<Caller> {
             return BindingResult.unsatisfied();
         }
         Authentication auth = authentication.get();
+        Optional<ServiceAccountScope> scope = ServiceAccountScope.of(auth);
+        if (scope.isPresent()) {
+            Caller account = Caller.of(scope.get(), clientAddress.of(request));
+            return () -> Optional.of(account);
+        }
         UUID userId;
         try {
             userId = UUID.fromString(auth.getName());

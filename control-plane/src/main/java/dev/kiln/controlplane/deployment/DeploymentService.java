@@ -88,7 +88,7 @@ class DeploymentService {
         quotas.require(project.organizationId(), demand(null, settings));
         Instant now = Times.now(clock);
         Deployment deployment = row(UUID.randomUUID(), projectId, settings, DeploymentStatus.PENDING.name(), WAITING,
-                1, caller.userId(), now, now);
+                1, caller.personId(), now, now);
         insert(deployment);
         audit.record(caller.actor(), "deployment.create", target(project, deployment.id()), settings.asMap());
         events.publishEvent(new DeploymentChanged(deployment.id()));

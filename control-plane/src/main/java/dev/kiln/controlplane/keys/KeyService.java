@@ -75,7 +75,7 @@ class KeyService {
         ProjectKey key = new ProjectKey(UUID.randomUUID(), projectId, name, KeyFormat.prefix(secret),
                 Secrets.sha256Hex(secret), null, null,
                 request.deploymentIds() == null ? null : Set.copyOf(request.deploymentIds()), request.expiresAt(),
-                request.rateLimitPerSecond(), caller.userId(), now, null, null, null);
+                request.rateLimitPerSecond(), caller.personId(), now, null, null, null);
         keys.save(key);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("name", name);

@@ -131,7 +131,7 @@ public class ModelService {
         quotas.requireStorage(project.organizationId(), sha256, size(file));
         store.store(file, sha256);
         ModelVersion version = new ModelVersion(UUID.randomUUID(), model.id(), versionTag, sha256, toJson(descriptor),
-                caller.userId(), Times.now(clock));
+                caller.personId(), Times.now(clock));
         try {
             versions.save(version);
         } catch (DataAccessException e) {

@@ -84,10 +84,16 @@ public class Quotas {
         }
     }
 
+    /** A service account belongs to its one organization only. */
+    private boolean member(Caller caller, UUID organizationId) {
+        return caller.serviceAccount() != null ? caller.serviceAccount().organizationId().equals(organizationId)
+                : store.isMember(organizationId, caller.userId());
+    }
+
     /** Limits and usage, for the organization's members and for operators; anyone else gets a 404. */
     @ReadOnly
     QuotasView read(Caller caller, UUID organizationId) {
-        if (!store.isMember(organizationId, caller.userId())
+        if (!member(caller, organizationId)
                 && !(store.isOperator(caller.userId()) && store.organizationExists(organizationId))) {
             throw notFound(organizationId);
         }
@@ -98,7 +104,7 @@ public class Quotas {
     @Transactional
     QuotasView change(Caller caller, UUID organizationId, JsonNode body) {
         if (!store.isOperator(caller.userId())) {
-            if (store.isMember(organizationId, caller.userId())) {
+            if (member(caller, organizationId)) {
                 throw new ForbiddenException("Only operators may change quotas.");
             }
             throw notFound(organizationId);

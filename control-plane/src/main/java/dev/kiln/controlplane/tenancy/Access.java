@@ -1,10 +1,12 @@
 package dev.kiln.controlplane.tenancy;
 
 import dev.kiln.controlplane.auth.Caller;
+import dev.kiln.controlplane.auth.ServiceAccountScope;
 import dev.kiln.controlplane.common.ForbiddenException;
 import dev.kiln.controlplane.common.NotFoundException;
 import jakarta.inject.Singleton;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -50,16 +52,22 @@ public class Access {
      * even though their access token is still valid.
      */
     public Role role(Caller caller, UUID organizationId) {
-        return memberships.findById(new MembershipKey(organizationId, caller.userId()))
-                .map(Membership::role)
+        return roleIn(caller, organizationId)
                 .orElseThrow(() -> new NotFoundException("No organization " + organizationId + "."));
+    }
+
+    /** A service account has its one role in its one organization and none elsewhere; a person, their membership. */
+    private Optional<Role> roleIn(Caller caller, UUID organizationId) {
+        ServiceAccountScope account = caller.serviceAccount();
+        if (account != null) {
+            return account.organizationId().equals(organizationId) ? Optional.of(account.role()) : Optional.empty();
+        }
+        return memberships.findById(new MembershipKey(organizationId, caller.userId())).map(Membership::role);
     }
 
     private void require(Caller caller, UUID organizationId, Role minimum,
                          java.util.function.Supplier<NotFoundException> hidden) {
-        Role role = memberships.findById(new MembershipKey(organizationId, caller.userId()))
-                .map(Membership::role)
-                .orElseThrow(hidden);
+        Role role = roleIn(caller, organizationId).orElseThrow(hidden);
         if (!role.atLeast(minimum)) {
             throw new ForbiddenException("This needs the " + minimum + " role or higher; yours is " + role + ".");
         }

@@ -35,7 +35,9 @@ class TenancyService {
 
     List<OrganizationView> organizations(Caller caller) {
         Map<UUID, Role> roles = roles(caller);
-        return organizations.findVisibleTo(caller.userId()).stream()
+        List<Organization> visible = caller.serviceAccount() == null ? organizations.findVisibleTo(caller.userId())
+                : organizations.findById(caller.serviceAccount().organizationId()).stream().toList();
+        return visible.stream()
                 .map(o -> new OrganizationView(o.id(), o.name(), roles.get(o.id()), o.createdAt()))
                 .toList();
     }
@@ -67,6 +69,9 @@ class TenancyService {
     }
 
     private Map<UUID, Role> roles(Caller caller) {
+        if (caller.serviceAccount() != null) {
+            return Map.of(caller.serviceAccount().organizationId(), caller.serviceAccount().role());
+        }
         return memberships.findByUser(caller.userId()).stream()
                 .collect(Collectors.toMap(m -> m.id().organizationId(), Membership::role));
     }

@@ -7,6 +7,8 @@ import dev.kiln.protocol.NodeRegistration;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 
 import javax.sql.DataSource;
+import io.micronaut.core.annotation.Nullable;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +39,13 @@ public final class FleetFixtures {
 
     /** Registers a new node in-process (no join token, no HTTP) and returns its credentials. */
     public static NodeCredentials admit(NodeRegistry registry, NodeRegistration registration) {
-        return switch (registry.register(registration, null, "127.0.0.1")) {
+        return admit(registry, registration, null);
+    }
+
+    /** Registers in-process, presenting {@code secret} (a node's current credential when it re-registers). */
+    public static NodeCredentials admit(NodeRegistry registry, NodeRegistration registration,
+                                        @Nullable String secret) {
+        return switch (registry.register(registration, secret, "127.0.0.1")) {
             case RegistrationOutcome.Admitted admitted -> admitted.credentials();
             case RegistrationOutcome.Refused refused -> throw new IllegalStateException(refused.message());
         };

@@ -288,8 +288,9 @@ class ReconcilerTest extends FleetTestBase {
         reconciler.runOnce();
         assertThat(nodeState(a)).isEqualTo("LOST");
 
-        // node-a re-registers (a new process) and its only GPU goes to the replacement
-        register("node-a", List.of(l4));
+        // node-a re-registers with its credential (a new process) and its only GPU goes to the replacement
+        FleetFixtures.admit(registry, new NodeRegistration(a.nodeId(), "node-a", "http://127.0.0.1:1", null, Map.of(),
+                4, 8L << 30, List.of(l4), "test"), a.nodeSecret());
         reconciler.runOnce();
         UUID replacement = fixtures.single("SELECT id FROM instances WHERE deployment_id = ? AND status = 'SCHEDULED'",
                 UUID.class, deployment);

@@ -57,6 +57,24 @@ public final class Api {
         return other;
     }
 
+    /** A service account, one token of it, and a client that sends that token as its bearer. */
+    public record ServiceAccount(String id, String tokenId, String token, Api client) {
+    }
+
+    /** Creates, as this client (an ADMIN or OWNER), a service account with the role and a token for it. */
+    public ServiceAccount serviceAccount(String organizationId, String role) {
+        String base = "/api/v1/organizations/" + organizationId + "/service-accounts";
+        Response account = post(base, Map.of("name", "robot-" + UUID.randomUUID(), "role", role));
+        if (account.status() != 201) {
+            throw new IllegalStateException("service account not created: " + account.status() + " " + account.body());
+        }
+        Response token = post(base + "/" + account.get("id") + "/tokens", Map.of("name", "ci"));
+        if (token.status() != 201) {
+            throw new IllegalStateException("token not created: " + token.status() + " " + token.body());
+        }
+        return new ServiceAccount(account.get("id"), token.get("id"), token.get("token"), as(token.get("token")));
+    }
+
     public Api login(String username, String password) {
         Response r = post("/api/v1/auth/login", Map.of("username", username, "password", password));
         if (r.status() != 200) {
