@@ -49,6 +49,11 @@ final class ByteBudget {
                 long witness = used.compareAndExchange(now, now + bytes);
                 if (witness == now) {
                     held.addAndGet(bytes);
+                    if (released.get()) {
+                        // released between the check and the count: give these bytes back too, or they leak
+                        used.addAndGet(-held.getAndSet(0));
+                        return false;
+                    }
                     return true;
                 }
                 now = witness;
