@@ -37,8 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultToleranceEndToEndTest {
     private static final Path CLASSIFIER = sampleModel("mobilenet_v3_small.onnx");
     private static final List<String> NODES = List.of("node-a", "node-b", "node-c");
-    /** Longer than the control plane's heartbeat timeout (15 s): the outage outlasts every node's last heartbeat. */
-    private static final Duration DATABASE_OUTAGE = Duration.ofSeconds(20);
+    /** Shorter than the 15 s default so that a lost node is noticed (and the test waits) a few seconds less. */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(8);
+    /** Longer than the heartbeat timeout: the outage outlasts every node's last heartbeat. */
+    private static final Duration DATABASE_OUTAGE = HEARTBEAT_TIMEOUT.plusSeconds(3);
     private static final int CONCURRENCY = 3;
 
     private Stack stack;
@@ -58,6 +60,7 @@ class FaultToleranceEndToEndTest {
     void startStack() throws Exception {
         stack = TestStacks.create("kiln-faults");
         // Nodes talk to the first control plane (stack.url()); the replica is the one restarted.
+        stack.withControlPlaneEnv(Map.of("KILN_NODES_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT.toSeconds() + "s"));
         stack.startControlPlane().startReplica();
         NODES.forEach(stack::startNode);
         api = new Api(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
@@ -229,7 +232,7 @@ class FaultToleranceEndToEndTest {
             awaitInstances(deploymentId, instances -> instances.size() == 2 && instances.stream().allMatch(i ->
                     "READY".equals(i.get("status").asText()) && !victimId.equals(i.get("nodeId").asText())));
             replaced = System.nanoTime();
-            AppProcess.sleep(10_000); // steady load on the replacement
+            AppProcess.sleep(5_000); // steady load on the replacement
             load.close();
             duringFailover = load.sent(t -> t >= killed && t < replaced);
             failedDuringFailover = load.failures(t -> t >= killed && t < replaced);

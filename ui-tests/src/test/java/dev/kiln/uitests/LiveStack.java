@@ -1,6 +1,8 @@
 package dev.kiln.uitests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.kiln.e2e.AppProcess;
 import dev.kiln.e2e.Stack;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -33,6 +35,7 @@ final class LiveStack implements ExtensionContext.Store.CloseableResource, AutoC
     private final Path home;
     private final Api admin;
     private final String projectId;
+    private GreenMail mail;
 
     private LiveStack(Stack stack, Path home) {
         this.stack = stack;
@@ -71,6 +74,31 @@ final class LiveStack implements ExtensionContext.Store.CloseableResource, AutoC
 
     String logs() {
         return stack.logs();
+    }
+
+    /**
+     * A second control plane on the same database that sends its mail over SMTP to {@link #mail()}, a real SMTP
+     * server in this JVM; started on first use, because the first one must stay without SMTP (temporary passwords).
+     * Its links point at itself.
+     */
+    synchronized String mailingUrl() {
+        if (mail == null) {
+            mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+            mail.start();
+            stack.withControlPlaneEnv(Map.of(
+                    "KILN_SMTP_HOST", "127.0.0.1",
+                    "KILN_SMTP_PORT", String.valueOf(mail.getSmtp().getPort()),
+                    "KILN_SMTP_FROM", "kiln@ui-tests.example.com",
+                    "KILN_PUBLIC_URL", stack.replicaUrl()));
+            stack.startReplica();
+        }
+        return stack.replicaUrl();
+    }
+
+    /** What {@link #mailingUrl()}'s control plane has sent. */
+    synchronized GreenMail mail() {
+        mailingUrl();
+        return mail;
     }
 
     /** The bootstrap admin, logged in over the API. */
@@ -159,6 +187,9 @@ final class LiveStack implements ExtensionContext.Store.CloseableResource, AutoC
     @Override
     public void close() {
         stack.close();
+        if (mail != null) {
+            mail.stop();
+        }
         try (Stream<Path> files = Files.walk(home)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
