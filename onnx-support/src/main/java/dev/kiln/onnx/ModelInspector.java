@@ -6,11 +6,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.kiln.protocol.InputSpec;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import dev.kiln.protocol.Task;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,7 @@ import java.util.Set;
  * the model and running it once on a dummy input.
  */
 public final class ModelInspector {
-    static final Set<String> ADAPTERS = Set.of("torchvision", "yolov5", "yolov8", "tf_od", "classification",
-            "prob_map", "semantic_segmentation", "raw");
+    static final Set<String> ADAPTERS = DescriptorOptions.ADAPTERS;
     private static final Set<String> LAYOUTS = Set.of("NCHW", "NHWC", "CHW", "HWC");
     private static final Set<String> COLOR_ORDERS = Set.of("RGB", "BGR");
     private static final Set<String> DTYPES = Set.of("float32", "uint8");
@@ -77,21 +76,9 @@ public final class ModelInspector {
         }
         InputSpec input = InputInference.infer(sig, adapter, task, o.input());
         Map<Integer, String> labels = o.labels() != null ? o.labels() : Labels.fromMetadata(sig.metadata());
-        Map<String, Object> options = new HashMap<>(defaultOptions(adapter));
-        if (o.options() != null) {
-            options.putAll(o.options());
-        }
+        // Stored complete, defaults included (the control plane has refused unknown or bad options).
+        Map<String, Object> options = DescriptorOptions.lenient(adapter, o.options()).asMap();
         return new ModelDescriptor(task, input, adapter, outputs, labels, options);
-    }
-
-    private static Map<String, Object> defaultOptions(String adapter) {
-        return switch (adapter) {
-            case "classification" -> Map.of("topK", 5);
-            case "yolov5", "yolov8" -> Map.of("confidence", 0.25, "iou", 0.45);
-            case "prob_map" -> Map.of("threshold", 0.3, "boxThreshold", 0.6, "unclipRatio", 1.5,
-                    "sizeMultiple", 32, "maxSide", 960, "label", "text");
-            default -> Map.of();
-        };
     }
 
     private static Task parseTask(String task) throws InvalidModelException {

@@ -8,6 +8,7 @@ import dev.kiln.controlplane.model.Views.ModelVersionView;
 import dev.kiln.controlplane.tenancy.Role;
 import dev.kiln.onnx.DescriptorOverrides;
 import dev.kiln.onnx.InvalidModelException;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
@@ -64,6 +65,7 @@ class ModelUploads {
             temp = Files.createTempFile(config.tempDir(), "upload-", ".onnx");
             String sha256 = copyAndHash(file.content(), temp);
             ModelDescriptor descriptorOut = inspect(temp, overrides);
+            DescriptorOptionsCheck.check(descriptorOut.outputAdapter(), overrides.options());
             return models.addVersion(caller, model, tag, temp, sha256, descriptorOut);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -92,6 +94,9 @@ class ModelUploads {
             }
         }
         problems.throwIfAny("The upload is not valid.");
+        if (overrides.outputAdapter() != null && DescriptorOptions.ADAPTERS.contains(overrides.outputAdapter())) {
+            DescriptorOptionsCheck.check(overrides.outputAdapter(), overrides.options()); // before the file is read
+        }
         return withModelTask(overrides, model);
     }
 

@@ -136,6 +136,28 @@ class ModelUploadTest extends ApiTest {
     }
 
     @Test
+    void aMisspelledOrOutOfRangeDescriptorOptionIs400NamingTheOption() {
+        String modelId = newModel("badoption");
+
+        Api.Response typo = admin.upload("/api/v1/models/" + modelId + "/versions", SSDLITE,
+                Map.of("descriptor", "{\"outputAdapter\":\"torchvision\",\"options\":{\"confidense\":0.5}}"));
+        Api.Response range = admin.upload("/api/v1/models/" + modelId + "/versions", SSDLITE,
+                Map.of("descriptor", "{\"outputAdapter\":\"torchvision\",\"options\":{\"confidence\":7}}"));
+        // The adapter is inferred by inspection here: the option is checked against it afterwards.
+        Api.Response inferred = admin.upload("/api/v1/models/" + modelId + "/versions", SSDLITE,
+                Map.of("descriptor", "{\"options\":{\"topK\":3}}"));
+
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.body()).contains("\"loc\":[\"body\",\"descriptor\",\"options\",\"confidense\"]")
+                .contains("not an option of the torchvision adapter");
+        assertThat(range.status()).isEqualTo(400);
+        assertThat(range.body()).contains("\"options\",\"confidence\"]").contains("from 0 to 1");
+        assertThat(inferred.status()).isEqualTo(400);
+        assertThat(inferred.body()).contains("\"options\",\"topK\"]");
+        assertThat(leftoverUploads()).isEmpty();
+    }
+
+    @Test
     void aDuplicateModelNameIs409() {
         String name = "dup-" + UUID.randomUUID();
         createModel(name);

@@ -3,8 +3,9 @@ package dev.kiln.node.adapters;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.kiln.node.imaging.Geometry;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -31,7 +32,7 @@ public final class ClassificationAdapter implements OutputAdapter {
         float[] values = Outputs.floats(tensor);
         int classes = (int) shape[shape.length - 1];
         double[] probabilities = probabilities(values, Math.min(classes, values.length));
-        int k = Math.max(1, DescriptorOptions.integer(d.options(), "topK", 5));
+        int k = DescriptorOptions.of(d).adapter(AdapterOptions.Classification.class).topK();
         List<Prediction> predictions = new ArrayList<>(k);
         IntStream.range(0, probabilities.length).boxed()
                 .sorted((a, b) -> Double.compare(probabilities[b], probabilities[a]))

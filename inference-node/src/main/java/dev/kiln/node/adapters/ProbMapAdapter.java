@@ -3,8 +3,9 @@ package dev.kiln.node.adapters;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.kiln.node.imaging.Geometry;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 import org.bytedeco.javacpp.PointerScope;
@@ -49,12 +50,9 @@ public final class ProbMapAdapter implements OutputAdapter {
         int h = (int) shape[shape.length - 2];
         int w = (int) shape[shape.length - 1];
         float[] map = Outputs.floats(tensor);
-        Settings s = new Settings(DescriptorOptions.number(d.options(), "threshold", 0.3),
-                DescriptorOptions.number(d.options(), "boxThreshold", 0.6),
-                DescriptorOptions.number(d.options(), "unclipRatio", 1.5),
-                DescriptorOptions.integer(d.options(), "maxCandidates", 1000),
-                Tag.of(0, d.labels() == null || d.labels().isEmpty()
-                        ? java.util.Map.of(0, DescriptorOptions.text(d.options(), "label", "text")) : d.labels()));
+        AdapterOptions.ProbMap o = DescriptorOptions.of(d).adapter(AdapterOptions.ProbMap.class);
+        Settings s = new Settings(o.threshold(), o.boxThreshold(), o.unclipRatio(), o.maxCandidates(),
+                Tag.of(0, d.labels() == null || d.labels().isEmpty() ? java.util.Map.of(0, o.label()) : d.labels()));
         // The map is in tensor pixels; it may cover a letterboxed tensor, which the geometry undoes.
         double sx = (double) g.tensorWidth() / w;
         double sy = (double) g.tensorHeight() / h;

@@ -4,9 +4,10 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.InferenceFailedException;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.nio.ByteBuffer;
@@ -26,14 +27,13 @@ import java.util.List;
  */
 public final class RawOutputs {
     public static final String NAME = "raw";
-    static final int DEFAULT_MAX_VALUES = 1 << 20;
 
     private RawOutputs() {
     }
 
     /** The outputs in the model's order; fails, naming the option, when they hold more values than allowed. */
     public static List<RawTensor> read(ModelOutputs outputs, ModelDescriptor d) throws OrtException {
-        long limit = Math.max(0, DescriptorOptions.integer(d.options(), "maxRawValues", DEFAULT_MAX_VALUES));
+        long limit = DescriptorOptions.of(d).adapter(AdapterOptions.Raw.class).maxRawValues();
         long total = 0;
         for (int i = 0; i < outputs.size(); i++) {
             if (outputs.get(i) instanceof OnnxTensor tensor) {

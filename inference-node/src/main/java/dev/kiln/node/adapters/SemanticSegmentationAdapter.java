@@ -3,8 +3,9 @@ package dev.kiln.node.adapters;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.kiln.node.imaging.Geometry;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -45,7 +46,7 @@ public final class SemanticSegmentationAdapter implements OutputAdapter {
         if (!distribution) {
             softmaxOfBest(v, classes, plane, probability);
         }
-        int background = DescriptorOptions.integer(d.options(), "background", -1);
+        int background = DescriptorOptions.of(d).adapter(AdapterOptions.SemanticSegmentation.class).background();
         double[] sums = new double[classes];
         int[] counts = new int[classes];
         for (int p = 0; p < plane; p++) {

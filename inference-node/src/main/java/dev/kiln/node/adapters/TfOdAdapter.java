@@ -2,8 +2,9 @@ package dev.kiln.node.adapters;
 
 import ai.onnxruntime.OrtException;
 import dev.kiln.node.imaging.Geometry;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -36,7 +37,7 @@ public final class TfOdAdapter implements OutputAdapter {
                 n = Math.min(n, Math.max(0, Math.round(count[0])));
             }
         }
-        double minimum = DescriptorOptions.number(d.options(), "confidence", 0);
+        double minimum = DescriptorOptions.of(d).adapter(AdapterOptions.TfOd.class).confidence();
         // Normalized to the tensor, which may be letterboxed: back to tensor pixels, then through the geometry.
         double tw = g.tensorWidth();
         double th = g.tensorHeight();

@@ -3,8 +3,9 @@ package dev.kiln.node.adapters;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.kiln.node.imaging.Geometry;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 import jakarta.inject.Singleton;
 
@@ -31,10 +32,11 @@ public final class TorchvisionAdapter implements OutputAdapter {
         float[] boxes = Outputs.floats(Outputs.tensor(outputs, d, "boxes", 0));
         float[] scores = Outputs.floats(Outputs.tensor(outputs, d, "scores", 1));
         long[] labels = Outputs.longs(Outputs.tensor(outputs, d, "labels", 2));
+        AdapterOptions.Torchvision o = DescriptorOptions.of(d).adapter(AdapterOptions.Torchvision.class);
         MaskReader masks = hasMasks(outputs, d) ? new MaskReader(Outputs.tensor(outputs, d, "masks", 3),
-                DescriptorOptions.number(d.options(), "maskThreshold", 0.5)) : null;
+                o.maskThreshold()) : null;
         int n = Math.min(scores.length, Math.min(labels.length, boxes.length / 4));
-        double minimum = DescriptorOptions.number(d.options(), "confidence", 0);
+        double minimum = o.confidence();
         List<Prediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             if (scores[i] < minimum) {

@@ -3,8 +3,9 @@ package dev.kiln.node.adapters;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.kiln.node.imaging.Geometry;
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.ModelOutputs;
+import dev.kiln.protocol.AdapterOptions;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.ModelDescriptor;
 
 import java.util.ArrayList;
@@ -18,10 +19,6 @@ import java.util.stream.IntStream;
  * at most {@code maxDetections}, mapped through the letterbox to 0..1 of the original image.
  */
 final class YoloOutputs {
-    /** Ultralytics' own defaults, so a model behaves as its trainer saw it unless the descriptor says otherwise. */
-    private static final double CONFIDENCE = 0.25;
-    private static final double IOU = 0.45;
-    private static final int MAX_DETECTIONS = 300;
 
     private YoloOutputs() {
     }
@@ -48,7 +45,8 @@ final class YoloOutputs {
                     + " values per candidate; this one has " + attributes);
         }
         float[] v = Outputs.floats(tensor);
-        double minimum = DescriptorOptions.number(d.options(), "confidence", CONFIDENCE);
+        AdapterOptions.Yolo o = DescriptorOptions.of(d).adapter(AdapterOptions.Yolo.class);
+        double minimum = o.confidence();
         double[] boxes = new double[4 * candidates];
         double[] scores = new double[candidates];
         int[] classes = new int[candidates];
@@ -86,8 +84,7 @@ final class YoloOutputs {
         int[] order = IntStream.range(0, found).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed())
                 .mapToInt(Integer::intValue).toArray();
-        int[] kept = Nms.keep(boxes, classes, order, DescriptorOptions.number(d.options(), "iou", IOU),
-                DescriptorOptions.integer(d.options(), "maxDetections", MAX_DETECTIONS));
+        int[] kept = Nms.keep(boxes, classes, order, o.iou(), o.maxDetections());
         List<Prediction> predictions = new ArrayList<>(kept.length);
         for (int i : kept) {
             predictions.add(Prediction.box(g.x(boxes[4 * i]), g.y(boxes[4 * i + 1]), g.x(boxes[4 * i + 2]),

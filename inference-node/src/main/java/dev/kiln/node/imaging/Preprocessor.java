@@ -1,8 +1,8 @@
 package dev.kiln.node.imaging;
 
-import dev.kiln.node.runtime.DescriptorOptions;
 import dev.kiln.node.runtime.DirectBufferPool;
 import dev.kiln.node.runtime.InputTensor;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.InputSpec;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -49,11 +49,12 @@ public final class Preprocessor {
             return new int[]{spec.width(), spec.height()};
         }
         double s = 1;
-        int maxSide = DescriptorOptions.integer(options, "maxSide", 0);
+        DescriptorOptions.Resize resize = DescriptorOptions.Resize.of(options);
+        int maxSide = resize.maxSide();
         if (maxSide > 0 && Math.max(width, height) > maxSide) {
             s = (double) maxSide / Math.max(width, height);
         }
-        int multiple = Math.max(1, DescriptorOptions.integer(options, "sizeMultiple", 1));
+        int multiple = resize.sizeMultiple();
         int w = spec.width() != null ? spec.width() : roundTo(width * s, multiple);
         int h = spec.height() != null ? spec.height() : roundTo(height * s, multiple);
         return new int[]{w, h};

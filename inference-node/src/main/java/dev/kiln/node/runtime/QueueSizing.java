@@ -1,6 +1,7 @@
 package dev.kiln.node.runtime;
 
 import dev.kiln.protocol.Assignment;
+import dev.kiln.protocol.DescriptorOptions;
 import dev.kiln.protocol.InputSpec;
 import dev.kiln.protocol.ServingSettings;
 
@@ -33,7 +34,8 @@ public record QueueSizing(MemoryLimits limits, long maxBodyBytes, int defaultMax
     long tensorBytes(Assignment assignment) {
         InputSpec spec = assignment.descriptor().input();
         int bytesPerValue = "uint8".equalsIgnoreCase(spec.dtype()) ? 1 : 4;
-        int maxSide = DescriptorOptions.integer(assignment.descriptor().options(), "maxSide", defaultMaxSide);
+        int given = DescriptorOptions.Resize.of(assignment.descriptor().options()).maxSide();
+        int maxSide = given > 0 ? given : defaultMaxSide;
         long area;
         if (spec.width() != null && spec.height() != null) {
             area = (long) spec.width() * spec.height();
