@@ -79,5 +79,5 @@ export function fixed(v: number, digits: number): string {
 export function compactJson(value: unknown): string {
   const text = JSON.stringify(value, null, 2) ?? '';
   const flat = (m: string) => m.replace(/\s*\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']');
-  return text.replace(/\[[\d\s,.eE+-]*\]/g, flat).replace(/\[(?:\s*\[[^\[\]{}"]*\],?)+\s*\]/g, flat);
+  return text.replace(/\[[\d\s,.eE+-]*\]/g, flat).replace(/\[(?:\s*\[[^[\]{}"]*\],?)+\s*\]/g, flat);
 }
