@@ -3,6 +3,7 @@ package dev.kiln.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,10 +22,16 @@ final class Load {
      * @param ok       successful calls: count and latency percentiles in ms
      * @param rejected 503s (overload); their own p50 shows how fast a refusal comes back
      * @param failed   any other status or exception
+     * @param cpuMs    CPU milliseconds per successful call of each measured process (empty when none is)
      */
-    record Result(int concurrency, double seconds, Latencies ok, Latencies rejected, int failed) {
+    record Result(int concurrency, double seconds, Latencies ok, Latencies rejected, int failed,
+                  Map<String, Double> cpuMs) {
         double perSecond() {
             return ok.count() / seconds;
+        }
+
+        double cpu(String process) {
+            return cpuMs.getOrDefault(process, Double.NaN);
         }
     }
 
@@ -43,12 +50,16 @@ final class Load {
         }
     }
 
-    /** Warms up for {@code warmupSeconds}, then measures for {@code seconds}. */
-    static Result run(Call call, int concurrency, double warmupSeconds, double seconds) throws InterruptedException {
+    /** Warms up for {@code warmupSeconds}, then measures for {@code seconds}, with the CPU time {@code cpu} reads. */
+    static Result run(Call call, int concurrency, double warmupSeconds, double seconds, ProcessCpu cpu)
+            throws InterruptedException {
         if (warmupSeconds > 0) {
             drive(call, concurrency, warmupSeconds);
         }
-        return drive(call, concurrency, seconds);
+        Map<String, Double> before = cpu.snapshot();
+        Result r = drive(call, concurrency, seconds);
+        Map<String, Double> perRequest = ProcessCpu.perRequest(before, cpu.snapshot(), r.ok().count());
+        return new Result(r.concurrency(), r.seconds(), r.ok(), r.rejected(), r.failed(), perRequest);
     }
 
     private static Result drive(Call call, int concurrency, double seconds) throws InterruptedException {
@@ -93,6 +104,6 @@ final class Load {
         done.await();
         double elapsed = (System.nanoTime() - started) / 1e9;
         return new Result(concurrency, elapsed, Latencies.of(ok.stream().flatMap(List::stream).toList()),
-                Latencies.of(rejected.stream().flatMap(List::stream).toList()), Arrays.stream(failed).sum());
+                Latencies.of(rejected.stream().flatMap(List::stream).toList()), Arrays.stream(failed).sum(), Map.of());
     }
 }

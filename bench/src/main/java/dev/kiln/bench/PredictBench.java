@@ -22,8 +22,12 @@ import java.util.Map;
  * {@code POST /{id}/predict} with a 640×480 JPEG as base64 at each concurrency, then the same model in-process.
  * Then mobilenet with dynamic batching against unbatched, and the detector far over its queue (503s vs latency).
  * <p>
- * Arguments: {@code --seconds N} measured per row (default 10), {@code --warmup N} (default 3),
- * {@code --concurrency 1,4,16}, {@code --models DIR} (default ../shared/models).
+ * Beside each row: the CPU milliseconds per request of the gateway (control plane), the node, Postgres and the load
+ * generator (this JVM), read from {@code /proc}; for raw rows, this JVM's (ONNX Runtime's) CPU per run.
+ * <p>
+ * Arguments: {@code --seconds N} measured per row (default 10), {@code --warmup N} per row (default 30: the JIT
+ * has compiled the hot path before a row is measured), {@code --concurrency 1,4,16}, {@code --models DIR} (default
+ * ../shared/models), {@code --pin true} (stack on core 0, load generator on core 1, raw ORT on core 0).
  */
 public final class PredictBench {
     private static final String SSDLITE = "ssdlite320_mobilenet_v3.onnx";
@@ -44,7 +48,8 @@ public final class PredictBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchArgs.options(args);
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
-        double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
+        double warmup = Double.parseDouble(options.getOrDefault("warmup", "30"));
+        boolean pin = Boolean.parseBoolean(options.getOrDefault("pin", "false"));
         List<Integer> levels = java.util.Arrays.stream(options.getOrDefault("concurrency", "1,4,16").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         Path root = BenchArgs.repositoryRoot();
@@ -53,9 +58,9 @@ public final class PredictBench {
         Path home = Files.createDirectories(root.resolve("bench/target/run-" + System.currentTimeMillis()));
         byte[] jpeg = BenchImage.jpeg();
         String body = "{\"image_type\":\"base64\",\"data\":\"" + Base64.getEncoder().encodeToString(jpeg) + "\"}";
-        System.out.printf("Kiln bench: %d cores, %.0f s per row after %.0f s warm-up, JPEG %dx%d (%d bytes); logs in %s%n",
-                Runtime.getRuntime().availableProcessors(), seconds, warmup, BenchImage.WIDTH, BenchImage.HEIGHT,
-                jpeg.length, home);
+        System.out.printf("Kiln bench: %d cores%s, %.0f s per row after %.0f s warm-up, JPEG %dx%d (%d bytes); logs in %s%n",
+                Runtime.getRuntime().availableProcessors(), pin ? " (pinned: stack and raw ORT on core 0, load on core 1)"
+                        : "", seconds, warmup, BenchImage.WIDTH, BenchImage.HEIGHT, jpeg.length, home);
 
         // No JVM options: the apps run as ./kiln runs them, with full JIT, so the figures are the product's.
         try (Stack stack = new Stack(root, home, List.of()).startControlPlane().startNode("bench-node", false)) {
@@ -65,6 +70,18 @@ public final class PredictBench {
             String key = Api.require(api.post("/api/v1/projects/" + project + "/keys", Map.of("name", "bench")), 201)
                     .get("secret").asText();
             PredictBench bench = new PredictBench(api, stack.url(), key);
+            if (pin) {
+                Pinning.pinStack();
+                Pinning.pinSelf(Pinning.LOAD_CORE);
+            }
+            long self = ProcessHandle.current().pid();
+            long gateway = stack.controlPlanePid();
+            long node = stack.nodePid("bench-node");
+            ProcessCpu cpu = new ProcessCpu().add("gateway", () -> List.of(gateway)).add("node", () -> List.of(node))
+                    .add("postgres", () -> Pinning.stackPids().stream().filter(p -> p != gateway && p != node).toList())
+                    .add("load", () -> List.of(self));
+            ProcessCpu rawCpu = new ProcessCpu().add("raw", () -> List.of(self));
+            int rawCores = pin ? 1 : Runtime.getRuntime().availableProcessors();
             String detector = bench.deploy(project, "ssdlite", "object_detection", models.resolve(SSDLITE));
             String classifier = bench.deploy(project, "mobilenet", "classification", models.resolve(MOBILENET));
 
@@ -72,17 +89,17 @@ public final class PredictBench {
             Map<Integer, Load.Result> mobilenetRaw = new java.util.HashMap<>();
             Map<Integer, Load.Result> mobilenetKiln = new java.util.HashMap<>();
             for (int c : levels) {
-                Load.Result kiln = Load.run(() -> bench.predict(detector, body), c, warmup, seconds);
+                Load.Result kiln = Load.run(() -> bench.predict(detector, body), c, warmup, seconds, cpu);
                 try (RawOrt raw = new RawOrt(stack.ortCache(), models.resolve(SSDLITE), BenchImage.chw(jpeg),
-                        new long[]{3, BenchImage.HEIGHT, BenchImage.WIDTH}, c)) {
-                    table.compare("ssdlite320", c, kiln, Load.run(raw::run, c, warmup, seconds));
+                        new long[]{3, BenchImage.HEIGHT, BenchImage.WIDTH}, c, rawCores)) {
+                    table.compare("ssdlite320", c, kiln, rawRow(raw, c, warmup, seconds, pin, rawCpu));
                 }
             }
             for (int c : levels) {
-                Load.Result kiln = Load.run(() -> bench.predict(classifier, body), c, warmup, seconds);
+                Load.Result kiln = Load.run(() -> bench.predict(classifier, body), c, warmup, seconds, cpu);
                 try (RawOrt raw = new RawOrt(stack.ortCache(), models.resolve(MOBILENET),
-                        BenchImage.imagenet(jpeg, 224), new long[]{1, 3, 224, 224}, c)) {
-                    Load.Result baseline = Load.run(raw::run, c, warmup, seconds);
+                        BenchImage.imagenet(jpeg, 224), new long[]{1, 3, 224, 224}, c, rawCores)) {
+                    Load.Result baseline = rawRow(raw, c, warmup, seconds, pin, rawCpu);
                     table.compare("mobilenet_v3_small", c, kiln, baseline);
                     mobilenetRaw.put(c, baseline);
                     mobilenetKiln.put(c, kiln);
@@ -93,7 +110,7 @@ public final class PredictBench {
             int delayMs = 2;
             bench.patch(classifier, Map.of("maxBatchSize", maxBatch, "maxQueueDelayMs", delayMs));
             for (int c : levels) {
-                Load.Result batched = Load.run(() -> bench.predict(classifier, body), c, warmup, seconds);
+                Load.Result batched = Load.run(() -> bench.predict(classifier, body), c, warmup, seconds, cpu);
                 table.batched("mobilenet batch≤" + maxBatch + " " + delayMs + "ms", c, batched, mobilenetKiln.get(c),
                         mobilenetRaw.get(c));
             }
@@ -101,10 +118,25 @@ public final class PredictBench {
             int maxQueue = 4;
             int overload = 64;
             bench.patch(detector, Map.of("maxQueue", maxQueue));
-            Load.Result over = Load.run(() -> bench.predict(detector, body), overload, warmup, seconds);
+            Load.Result over = Load.run(() -> bench.predict(detector, body), overload, warmup, seconds, cpu);
             table.overload("ssdlite320 maxQueue " + maxQueue, over);
             System.out.println();
             System.out.print(table);
+        }
+    }
+
+    /** Raw ONNX Runtime's row; pinned, on the stack's core, so that both sides of the comparison have one core. */
+    private static Load.Result rawRow(RawOrt raw, int concurrency, double warmup, double seconds, boolean pin,
+                                      ProcessCpu cpu) throws InterruptedException {
+        if (pin) {
+            Pinning.pinSelf(Pinning.STACK_CORE);
+        }
+        try {
+            return Load.run(raw::run, concurrency, warmup, seconds, cpu);
+        } finally {
+            if (pin) {
+                Pinning.pinSelf(Pinning.LOAD_CORE);
+            }
         }
     }
 

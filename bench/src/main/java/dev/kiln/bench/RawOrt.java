@@ -21,9 +21,10 @@ final class RawOrt implements AutoCloseable {
     private final OnnxTensor input;
     private final String inputName;
 
-    RawOrt(Path ortCache, Path model, FloatBuffer data, long[] shape, int concurrency) throws OrtException {
+    /** @param cores the cores it may use (one when pinned) */
+    RawOrt(Path ortCache, Path model, FloatBuffer data, long[] shape, int concurrency, int cores)
+            throws OrtException {
         OrtEnvironment env = Ort.environment(ortCache);
-        int cores = Runtime.getRuntime().availableProcessors();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(Math.max(1, cores / concurrency));

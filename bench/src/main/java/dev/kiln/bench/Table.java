@@ -2,6 +2,9 @@ package dev.kiln.bench;
 
 /** The printed results: Kiln beside raw ONNX Runtime, batched beside unbatched, and the overload row. */
 final class Table {
+    /** CPU milliseconds per request of each process; node − raw is what the node spends outside ONNX Runtime. */
+    private static final String CPU_HEADER = String.format("%7s %7s %7s %7s %7s %9s", "gw ms", "node ms", "pg ms",
+            "load ms", "raw ms", "node−raw");
     private final StringBuilder out = new StringBuilder();
     private boolean comparedHeader;
     private boolean batchedHeader;
@@ -9,12 +12,14 @@ final class Table {
     void compare(String model, int concurrency, Load.Result kiln, Load.Result raw) {
         if (!comparedHeader) {
             comparedHeader = true;
-            out.append(String.format("%-20s %4s | %9s %8s %8s | %9s %8s %8s | %6s | %s%n", "model", "conc",
-                    "kiln rps", "p50 ms", "p99 ms", "raw rps", "p50 ms", "p99 ms", "ratio", "errors"));
+            out.append(String.format("%-20s %4s | %9s %8s %8s | %9s %8s %8s | %6s | %6s | %s%n", "model", "conc",
+                    "kiln rps", "p50 ms", "p99 ms", "raw rps", "p50 ms", "p99 ms", "ratio", "errors",
+                    CPU_HEADER));
         }
-        out.append(String.format("%-20s %4d | %9.1f %8.1f %8.1f | %9.1f %8.1f %8.1f | %6.2f | %d%n", model,
+        out.append(String.format("%-20s %4d | %9.1f %8.1f %8.1f | %9.1f %8.1f %8.1f | %6.2f | %6d | %s%n", model,
                 concurrency, kiln.perSecond(), kiln.ok().p50(), kiln.ok().p99(), raw.perSecond(), raw.ok().p50(),
-                raw.ok().p99(), kiln.perSecond() / raw.perSecond(), kiln.failed() + kiln.rejected().count()));
+                raw.ok().p99(), kiln.perSecond() / raw.perSecond(), kiln.failed() + kiln.rejected().count(),
+                cpu(kiln, raw)));
     }
 
     void batched(String label, int concurrency, Load.Result batched, Load.Result unbatched, Load.Result raw) {
@@ -36,6 +41,11 @@ final class Table {
         out.append(String.format("  503: %6d (%.1f/s)  p50 %8.1f ms  p99 %8.1f ms%n", r.rejected().count(),
                 r.rejected().count() / r.seconds(), r.rejected().p50(), r.rejected().p99()));
         out.append(String.format("  other: %d%n", r.failed()));
+    }
+
+    private static String cpu(Load.Result kiln, Load.Result raw) {
+        return String.format("%7.2f %7.2f %7.2f %7.2f %7.2f %9.2f", kiln.cpu("gateway"), kiln.cpu("node"),
+                kiln.cpu("postgres"), kiln.cpu("load"), raw.cpu("raw"), kiln.cpu("node") - raw.cpu("raw"));
     }
 
     @Override
