@@ -11,8 +11,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-@Command(name = "deployments", description = "List, show and delete deployments.")
+@Command(name = "deployments", description = "List, show, scale and delete deployments.")
 final class DeploymentsCommand {
     private static final List<String> SHOWN = List.of("id", "name", "status", "statusReason", "instances",
             "readyInstances", "modelVersionId", "versionTag", "resourceType", "projectId", "createdAt", "updatedAt");
@@ -49,6 +50,17 @@ final class DeploymentsCommand {
         }
         JsonNode d = answer.json();
         Output.fields(context.out(), SHOWN, SHOWN.stream().map(field -> Json.text(d, field)).toList());
+        return ExitCode.OK;
+    }
+
+    @Command(name = "scale", description = "Change how many instances a deployment runs.")
+    int scale(@Parameters(paramLabel = "DEPLOYMENT", description = "deployment id") String id,
+              @Option(names = "--instances", required = true, description = "instances to run") int instances) {
+        Context context = root.context();
+        ApiResponse answer = context.signedIn().patch("/api/v1/deployments/" + id, Map.of("instances", instances));
+        JsonNode d = answer.json();
+        context.out().println(context.json() ? answer.body()
+                : "scaling " + d.path("name").asText() + " (" + d.path("id").asText() + ") to " + instances + " instances");
         return ExitCode.OK;
     }
 

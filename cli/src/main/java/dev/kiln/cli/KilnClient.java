@@ -94,6 +94,11 @@ final class KilnClient {
         return send("POST", path, () -> HttpRequest.BodyPublishers.ofString(json), "application/json", CALL_TIMEOUT);
     }
 
+    ApiResponse patch(String path, Object body) {
+        String json = Json.write(body);
+        return send("PATCH", path, () -> HttpRequest.BodyPublishers.ofString(json), "application/json", CALL_TIMEOUT);
+    }
+
     /** A JSON POST whose answer may be an error the caller handles itself (e.g. a 409 on create). */
     HttpResponse<String> postRaw(String path, Object body) {
         String json = Json.write(body);
