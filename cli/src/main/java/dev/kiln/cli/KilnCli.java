@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code kiln}: the command line of Kiln's users, against any Kiln server. */
-@Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
+@Command(name = "kiln", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "kiln 0.1.0",
         description = "Work with a Kiln server: sign in, push models, deploy them, predict, manage keys, read logs.",
         subcommands = {LoginCommand.class, OrgsCommand.class, ProjectsCommand.class, ModelsCommand.class,
                 DeployCommand.class, DeploymentsCommand.class, PredictCommand.class, KeysCommand.class,

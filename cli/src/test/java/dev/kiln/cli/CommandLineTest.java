@@ -109,6 +109,14 @@ class CommandLineTest {
         assertThat(result.out()).contains("Exit codes:", "3   not signed in", "models", "deployments", "keys");
     }
 
+    @Test
+    void everySubcommandHasHelp() {
+        Cli.Result result = new Cli(config).run("deployments", "delete", "--help");
+
+        assertThat(result.code()).isZero();
+        assertThat(result.out()).contains("--confirm=NAME");
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
