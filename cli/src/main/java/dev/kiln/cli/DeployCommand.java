@@ -9,7 +9,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,8 +17,6 @@ import java.util.concurrent.Callable;
 @Command(name = "deploy", description = "Deploy a model version (or a model's latest version) and wait until it is"
         + " ONLINE; prints the deployment id.")
 final class DeployCommand implements Callable<Integer> {
-    private static final Duration POLL = Duration.ofSeconds(1);
-
     @ParentCommand
     KilnCli root;
 
@@ -58,7 +55,7 @@ final class DeployCommand implements Callable<Integer> {
             body.put("instances", instances);
         }
         ApiResponse created = client.post("/api/v1/projects/" + target.projectId() + "/deployments", body);
-        ApiResponse result = noWait ? created : awaitOnline(context, client, created.json().path("id").asText());
+        ApiResponse result = noWait ? created : Rollout.awaitOnline(context, client, created.json().path("id").asText(), timeout);
         context.out().println(context.json() ? result.body() : result.json().path("id").asText());
         return ExitCode.OK;
     }
@@ -95,48 +92,6 @@ final class DeployCommand implements Callable<Integer> {
                     + " push one with: kiln models push");
         }
         return new Target(version.path("id").asText(), m.path("projectId").asText());
-    }
-
-    /** Polls the deployment, with a progress line on stderr whenever its status or ready count changes. */
-    private ApiResponse awaitOnline(Context context, KilnClient client, String id) {
-        Instant deadline = Instant.now().plus(timeout);
-        String shown = null;
-        while (true) {
-            ApiResponse answer = client.get("/api/v1/deployments/" + id);
-            JsonNode deployment = answer.json();
-            String status = deployment.path("status").asText();
-            String reason = Json.text(deployment, "statusReason");
-            String progress = "deploying " + name + ": " + status + " (" + deployment.path("readyInstances").asInt()
-                    + "/" + deployment.path("instances").asInt() + " instances ready)"
-                    + (reason == null ? "" : ": " + reason);
-            if (!progress.equals(shown)) {
-                context.err().println(progress);
-                shown = progress;
-            }
-            switch (status) {
-                case "ONLINE" -> {
-                    return answer;
-                }
-                case "FAILED" -> throw new CliException(ExitCode.API_ERROR, "deployment " + name + " (" + id
-                        + ") FAILED" + (reason == null ? "" : ": " + reason));
-                default -> {
-                }
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new CliException(ExitCode.TIMEOUT, "deployment " + name + " (" + id + ") is not ONLINE after "
-                        + timeout.toSeconds() + "s (status " + status + ")");
-            }
-            pause(POLL);
-        }
-    }
-
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.TIMEOUT, "interrupted");
-        }
     }
 
     static boolean isUuid(String text) {

@@ -9,11 +9,12 @@ import picocli.CommandLine.ParentCommand;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "deployments", description = "List, show, scale and delete deployments.")
+@Command(name = "deployments", description = "List, show, wait for, scale and delete deployments.")
 final class DeploymentsCommand {
     private static final List<String> SHOWN = List.of("id", "name", "status", "statusReason", "instances",
             "readyInstances", "modelVersionId", "versionTag", "resourceType", "projectId", "createdAt", "updatedAt");
@@ -50,6 +51,17 @@ final class DeploymentsCommand {
         }
         JsonNode d = answer.json();
         Output.fields(context.out(), SHOWN, SHOWN.stream().map(field -> Json.text(d, field)).toList());
+        return ExitCode.OK;
+    }
+
+    @Command(name = "wait", description = "Wait until a deployment is ONLINE, with a progress line on stderr;"
+            + " exit code 1 when it FAILED, 5 after --timeout.")
+    int await(@Parameters(paramLabel = "DEPLOYMENT", description = "deployment id") String id,
+              @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+                      description = "how long to wait (default: ${DEFAULT-VALUE})") Duration timeout) {
+        Context context = root.context();
+        ApiResponse answer = Rollout.awaitOnline(context, context.signedIn(), id, timeout);
+        context.out().println(context.json() ? answer.body() : answer.json().path("id").asText());
         return ExitCode.OK;
     }
 

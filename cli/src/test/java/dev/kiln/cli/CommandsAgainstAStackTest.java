@@ -131,6 +131,7 @@ class CommandsAgainstAStackTest {
         deploymentId = result.out().strip();
         assertThat(result.err().lines().toList()).last().asString()
                 .isEqualTo("deploying text: ONLINE (1/1 instances ready)");
+        assertThat(cli().run("deployments", "wait", deploymentId).out()).isEqualTo(deploymentId + "\n");
         assertThat(cli().run("deployments", "list").out()).contains(deploymentId, "text", "ONLINE", "1/1");
         assertThat(cli().run("deployments", "get", deploymentId).out()).contains("status:", "ONLINE");
         assertThat(cli().run("deployments", "get", deploymentId, "-o", "json").out().strip())
