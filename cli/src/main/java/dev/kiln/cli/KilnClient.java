@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 final class KilnClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Uploads include the server's model check (up to a minute), so they get longer than other calls. */
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(15);
 
     private final HttpClient http;
     private final String server;
@@ -52,10 +52,6 @@ final class KilnClient {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
         this.server = server;
         this.auth = auth;
-    }
-
-    String server() {
-        return server;
     }
 
     KilnClient withAuth(Auth other) {
