@@ -2,6 +2,8 @@ package dev.kiln.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,19 @@ class PartsTest {
         assertThatThrownBy(() -> Choice.one("project", List.of(a, b), "Audio", "--project"))
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.API_ERROR))
                 .hasMessage("no project Audio (you see: Default, Vision)");
+    }
+
+    @Test
+    void aTableIsPaddedToItsWidestCellsWithADashForEmptyOnes() {
+        StringWriter text = new StringWriter();
+
+        Output.table(new PrintWriter(text, true), List.of("ID", "NAME", "STATUS"),
+                List.of(List.of("1", "detector", "ONLINE"), List.of("22", "", "PENDING")));
+
+        assertThat(text.toString().lines()).containsExactly(
+                "ID  NAME      STATUS",
+                "1   detector  ONLINE",
+                "22  -         PENDING");
     }
 
     @Test
