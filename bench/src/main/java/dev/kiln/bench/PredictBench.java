@@ -23,7 +23,8 @@ import java.util.Map;
  * Then mobilenet with dynamic batching against unbatched, and the detector far over its queue (503s vs latency).
  * <p>
  * Beside each row: the CPU milliseconds per request of the gateway (control plane), the node, Postgres and the load
- * generator (this JVM), read from {@code /proc}; for raw rows, this JVM's (ONNX Runtime's) CPU per run.
+ * generator (this JVM), read from {@code /proc}; for raw rows, this JVM's (ONNX Runtime's) CPU per run. Then the
+ * node's pipeline in this process without HTTP (parse, decode, preprocess, ORT, adapter, JSON) beside raw ORT.
  * <p>
  * Arguments: {@code --seconds N} measured per row (default 10), {@code --warmup N} per row (default 30: the JIT
  * has compiled the hot path before a row is measured), {@code --concurrency 1,4,16}, {@code --models DIR} (default
@@ -88,21 +89,36 @@ public final class PredictBench {
             Table table = new Table();
             Map<Integer, Load.Result> mobilenetRaw = new java.util.HashMap<>();
             Map<Integer, Load.Result> mobilenetKiln = new java.util.HashMap<>();
+            Map<String, Load.Result> pipelines = new java.util.HashMap<>();
             for (int c : levels) {
                 Load.Result kiln = Load.run(() -> bench.predict(detector, body), c, warmup, seconds, cpu);
                 try (RawOrt raw = new RawOrt(stack.ortCache(), models.resolve(SSDLITE), BenchImage.chw(jpeg),
                         new long[]{3, BenchImage.HEIGHT, BenchImage.WIDTH}, c, rawCores)) {
-                    table.compare("ssdlite320", c, kiln, rawRow(raw, c, warmup, seconds, pin, rawCpu));
+                    Load.Result baseline = rawRow(raw::run, c, warmup, seconds, pin, rawCpu);
+                    table.compare("ssdlite320", c, kiln, baseline);
+                    pipelines.put("ssdlite320/" + c, baseline);
                 }
             }
             for (int c : levels) {
                 Load.Result kiln = Load.run(() -> bench.predict(classifier, body), c, warmup, seconds, cpu);
                 try (RawOrt raw = new RawOrt(stack.ortCache(), models.resolve(MOBILENET),
                         BenchImage.imagenet(jpeg, 224), new long[]{1, 3, 224, 224}, c, rawCores)) {
-                    Load.Result baseline = rawRow(raw, c, warmup, seconds, pin, rawCpu);
+                    Load.Result baseline = rawRow(raw::run, c, warmup, seconds, pin, rawCpu);
+                    pipelines.put("mobilenet_v3_small/" + c, baseline);
                     table.compare("mobilenet_v3_small", c, kiln, baseline);
                     mobilenetRaw.put(c, baseline);
                     mobilenetKiln.put(c, kiln);
+                }
+            }
+
+            byte[] bodyBytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (var model : Map.of("ssdlite320", SSDLITE, "mobilenet_v3_small", MOBILENET).entrySet()) {
+                try (InProcessNode pipeline = new InProcessNode(stack.ortCache(), models.resolve(model.getValue()),
+                        home.resolve("in-process-" + model.getKey()))) {
+                    for (int c : levels) {
+                        table.pipeline(model.getKey(), c, rawRow(() -> pipeline.predict(bodyBytes), c, warmup,
+                                seconds, pin, rawCpu), pipelines.get(model.getKey() + "/" + c));
+                    }
                 }
             }
 
@@ -125,14 +141,14 @@ public final class PredictBench {
         }
     }
 
-    /** Raw ONNX Runtime's row; pinned, on the stack's core, so that both sides of the comparison have one core. */
-    private static Load.Result rawRow(RawOrt raw, int concurrency, double warmup, double seconds, boolean pin,
+    /** A row run in this JVM (raw ORT, the in-process pipeline); pinned, on the stack's core like the stack. */
+    private static Load.Result rawRow(Load.Call call, int concurrency, double warmup, double seconds, boolean pin,
                                       ProcessCpu cpu) throws InterruptedException {
         if (pin) {
             Pinning.pinSelf(Pinning.STACK_CORE);
         }
         try {
-            return Load.run(raw::run, concurrency, warmup, seconds, cpu);
+            return Load.run(call, concurrency, warmup, seconds, cpu);
         } finally {
             if (pin) {
                 Pinning.pinSelf(Pinning.LOAD_CORE);

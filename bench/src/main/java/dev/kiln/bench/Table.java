@@ -8,6 +8,7 @@ final class Table {
     private final StringBuilder out = new StringBuilder();
     private boolean comparedHeader;
     private boolean batchedHeader;
+    private boolean pipelineHeader;
 
     void compare(String model, int concurrency, Load.Result kiln, Load.Result raw) {
         if (!comparedHeader) {
@@ -20,6 +21,17 @@ final class Table {
                 concurrency, kiln.perSecond(), kiln.ok().p50(), kiln.ok().p99(), raw.perSecond(), raw.ok().p50(),
                 raw.ok().p99(), kiln.perSecond() / raw.perSecond(), kiln.failed() + kiln.rejected().count(),
                 cpu(kiln, raw)));
+    }
+
+    void pipeline(String model, int concurrency, Load.Result pipeline, Load.Result raw) {
+        if (!pipelineHeader) {
+            pipelineHeader = true;
+            out.append(String.format("%n%-28s %4s | %9s %8s %8s | %8s | %7s %9s%n",
+                    "pipeline in-process (no HTTP)", "conc", "rps", "p50 ms", "p99 ms", "÷ raw", "cpu ms", "cpu−raw"));
+        }
+        out.append(String.format("%-28s %4d | %9.1f %8.1f %8.1f | %8.2f | %7.2f %9.2f%n", model, concurrency,
+                pipeline.perSecond(), pipeline.ok().p50(), pipeline.ok().p99(), pipeline.perSecond() / raw.perSecond(),
+                pipeline.cpu("raw"), pipeline.cpu("raw") - raw.cpu("raw")));
     }
 
     void batched(String label, int concurrency, Load.Result batched, Load.Result unbatched, Load.Result raw) {
