@@ -6,7 +6,6 @@ import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.support.RawHttp;
 import dev.kiln.controlplane.node.FleetTestBase;
-import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.controlplane.node.NodeRepository;
 import dev.kiln.controlplane.scheduler.Reconciler;
@@ -64,8 +63,6 @@ class GatewayTest extends FleetTestBase {
     RoutingTable routes;
     @Inject
     KeyVerifier keys;
-    @Inject
-    GatewayTokens gatewayTokens;
     @Inject
     Balancer balancer;
 
@@ -236,6 +233,29 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void aNodeThatRegistersAgainIsCalledWithItsNewGatewayTokenOnceReadyAgain() throws Exception {
+        Placed placed = readyDeployment(1);
+        NodeCredentials before = placed.nodes().getFirst();
+
+        NodeCredentials after = FleetFixtures.admit(registry, new NodeRegistration(before.nodeId(),
+                "node-" + UUID.randomUUID(), fakeNodeAddress(), null, Map.of(), 2, 1L << 30, List.of(), "test"),
+                before.nodeSecret());
+        routes.refresh();
+        assertThat(routes.current(placed.deployment()).orElseThrow().ready()).isEmpty();
+        registry.heartbeat(nodes.findById(after.nodeId()).orElseThrow(), new Heartbeat(placed.instances().stream()
+                .map(id -> new InstanceReport(id, InstanceStatus.READY, null, 0)).toList(), List.of(), 0, 0,
+                List.of(), List.of()));
+        routes.refresh();
+        HttpResponse<String> response = send(predictRequest(placed.deployment(), key).build());
+
+        assertThat(after.gatewayToken()).isNotEqualTo(before.gatewayToken());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Received forwarded = received.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded).isNotNull();
+        assertThat(forwarded.headers().get("Authorization")).containsExactly("Bearer " + after.gatewayToken());
+    }
+
+    @Test
     void theBodyIsForwardedByteForByteWithTheGatewayTokenAndThePredictId() throws Exception {
         Placed placed = readyDeployment(1);
 
@@ -251,7 +271,7 @@ class GatewayTest extends FleetTestBase {
         assertThat(forwarded.body()).isEqualTo(BODY);
         assertThat(forwarded.path()).isEqualTo("/internal/v1/instances/" + placed.instances().getFirst() + "/predict");
         assertThat(forwarded.headers().get("Authorization"))
-                .containsExactly("Bearer " + gatewayTokens.tokenFor(placed.nodes().getFirst().nodeId()));
+                .containsExactly("Bearer " + placed.nodes().getFirst().gatewayToken());
         assertThat(forwarded.headers().get("X-predict-id")).containsExactly(predictId);
         assertThat(UUID.fromString(predictId)).isNotNull();
 
@@ -640,7 +660,7 @@ class GatewayTest extends FleetTestBase {
     void v2MetadataAndInferAreAnsweredByAReadyInstancesNode() throws Exception {
         Placed placed = readyDeployment(1);
         String instance = placed.instances().getFirst().toString();
-        String token = "Bearer " + gatewayTokens.tokenFor(placed.nodes().getFirst().nodeId());
+        String token = "Bearer " + placed.nodes().getFirst().gatewayToken();
         String metadata = "{\"name\":\"" + placed.deployment() + "\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
                 + "\"inputs\":[],\"outputs\":[]}";
         answer = metadata;
