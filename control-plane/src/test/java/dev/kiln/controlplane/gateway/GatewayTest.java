@@ -657,6 +657,47 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void v2MetadataANodeAnswersInAnotherShapeIsA502WithTheErrorBodyNotTheNodesBytes() {
+        Placed placed = readyDeployment(1);
+        List<Answer> strange = List.of(
+                new Answer(200, "<html><script>alert(1)</script></html>"),
+                new Answer(200, "{\"name\":\"m\",\"versions\":[\"v1\"],\"platform\":\"x\"}"),
+                new Answer(200, "{\"name\":\"m\",\"versions\":[],\"platform\":\"x\",\"inputs\":[{\"name\":\"x\"}],"
+                        + "\"outputs\":[]}"),
+                new Answer(200, "[1,2,3]"),
+                new Answer(404, "<h1>Not Found</h1>"),
+                new Answer(302, "{\"status\":302,\"error\":\"Found\",\"message\":\"elsewhere\"}"));
+
+        for (Answer answer : strange) {
+            responder = request -> answer;
+            HttpResponse<String> described = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                    .header("Authorization", "Bearer " + key).GET().build());
+
+            assertError(described, 502, "BadGateway");
+            assertThat(described.body()).as(answer.body()).doesNotContain("html", "alert", "elsewhere");
+        }
+    }
+
+    @Test
+    void v2MetadataIsWrittenAgainByTheGatewayAndANodesErrorBodyKeepsItsStatus() {
+        Placed placed = readyDeployment(1);
+        responder = request -> new Answer(200, "{\"name\":\"m\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
+                + "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3],\"extra\":\"<b>\"}],"
+                + "\"outputs\":[],\"smuggled\":\"<script>\"}");
+        HttpResponse<String> described = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                .header("Authorization", "Bearer " + key).GET().build());
+        responder = request -> new Answer(503, "{\"status\":503,\"error\":\"ServiceUnavailable\","
+                + "\"message\":\"The instance is busy.\",\"detail\":[]}");
+        HttpResponse<String> busy = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(described.statusCode()).isEqualTo(200);
+        assertThat(described.body()).isEqualTo("{\"name\":\"m\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
+                + "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3]}],\"outputs\":[]}");
+        assertThat(assertError(busy, 503, "ServiceUnavailable").message()).isEqualTo("The instance is busy.");
+    }
+
+    @Test
     void v2MetadataAndInferAreAnsweredByAReadyInstancesNode() throws Exception {
         Placed placed = readyDeployment(1);
         String instance = placed.instances().getFirst().toString();
