@@ -62,12 +62,13 @@ public class NodeRegistry {
     private final NodesConfig config;
     private final AuditLog audit;
     private final NodeAddresses addresses;
+    private final RefusalAudit refusals;
     private final Clock clock;
 
     NodeRegistry(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
                  GatewayTokens gatewayTokens, TransactionOperations<Connection> tx,
                  ApplicationEventPublisher<Object> events, JsonMapper json, NodesConfig config, AuditLog audit,
-                 NodeAddresses addresses, Clock clock) {
+                 NodeAddresses addresses, RefusalAudit refusals, Clock clock) {
         this.nodes = nodes;
         this.gpus = gpus;
         this.instances = instances;
@@ -78,6 +79,7 @@ public class NodeRegistry {
         this.config = config;
         this.audit = audit;
         this.addresses = addresses;
+        this.refusals = refusals;
         this.clock = clock;
     }
 
@@ -86,7 +88,8 @@ public class NodeRegistry {
      * exists (by id or by name) re-registers only with its current credential, which keeps an impostor holding just
      * the join token from taking over its row, instances and tokens. An admitted node gets a new secret, and whatever
      * it owned must be loaded again (a registering node has just started), and a new gateway token replaces the old
-     * one (the node accepts the old one a little longer, for calls already on their way). Every attempt is audited.
+     * one (the node accepts the old one a little longer, for calls already on their way). Every attempt is audited;
+     * repeated refusals of one name from one address are counted into one row per window ({@link RefusalAudit}).
      *
      * @param presentedSecret the node secret the caller presents, if any
      * @param remoteAddress   where the registration came from: the advertised address must resolve to it (or lie in
@@ -98,9 +101,7 @@ public class NodeRegistry {
         Actor actor = new Actor(null, "node " + registration.name(), remoteAddress);
         Optional<String> badAddress = addresses.refusal(registration.address(), remoteAddress);
         if (badAddress.isPresent()) {
-            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
-                    Map.of("name", registration.name(), "address", registration.address(), "reason",
-                            badAddress.get()));
+            refusals.record(actor, registration.name(), registration.address(), Map.of("reason", badAddress.get()));
             Problems problems = new Problems();
             problems.add("address", badAddress.get(), "value_error.address");
             problems.throwIfAny("The node's address is not allowed.");
@@ -123,8 +124,7 @@ public class NodeRegistry {
         if (saved.id() == null) {
             LOG.warn("Refused a registration as node {} from {}: {}", registration.name(), remoteAddress,
                     saved.refusal());
-            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
-                    Map.of("name", registration.name(), "address", registration.address()));
+            refusals.record(actor, registration.name(), registration.address(), Map.of());
             return new RegistrationOutcome.Refused(saved.refusal());
         }
         events.publishEvent(new AssignmentsChanged(Set.of(saved.id())));

@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -147,6 +148,24 @@ class NodeApiTest extends FleetTestBase {
     }
 
     @Test
+    void anImpostorRetryingInALoopIsOneAuditRowWithACountPerWindow() {
+        NodeCredentials live = registerOk(registration(null, "node-a"));
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(send(register(registration(live.nodeId(), "node-a"), JOIN_TOKEN)).statusCode()).isEqualTo(409);
+        }
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(send(register(registration(null, "node-a"), JOIN_TOKEN)).statusCode()).isEqualTo(409);
+
+        assertThat(fixtures.column("""
+                SELECT CAST(detail->>'count' AS bigint) FROM audit_events WHERE action = 'node.register_refused'
+                AND detail->>'name' = 'node-a' ORDER BY id""", Long.class)).containsExactly(20L, 1L);
+        assertThat(fixtures.single("""
+                SELECT remote_address FROM audit_events WHERE action = 'node.register_refused' ORDER BY id LIMIT 1""",
+                String.class)).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void theJoinTokenAloneCannotTakeOverALiveNodeByIdOrByName() {
         String name = "node-" + UUID.randomUUID();
         String renamed = "renamed-" + UUID.randomUUID();
@@ -181,8 +200,8 @@ class NodeApiTest extends FleetTestBase {
         assertThat(fixtures.column("SELECT id FROM nodes", UUID.class))
                 .containsExactlyInAnyOrder(live.nodeId(), other.nodeId());
         assertThat(fixtures.single("""
-                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused'
-                AND detail->>'name' IN (?, ?)""", Long.class, name, renamed)).isEqualTo(impostors.size());
+                SELECT CAST(sum(CAST(detail->>'count' AS bigint)) AS bigint) FROM audit_events
+                WHERE action = 'node.register_refused' AND detail->>'name' IN (?, ?)""", Long.class, name, renamed)).isEqualTo(impostors.size());
     }
 
     @Test
@@ -203,9 +222,10 @@ class NodeApiTest extends FleetTestBase {
             });
         }
         assertThat(fixtures.column("SELECT id FROM nodes WHERE name = ?", UUID.class, name)).isEmpty();
-        assertThat(fixtures.single("""
-                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused' AND detail->>'name' = ?""",
-                Long.class, name)).isEqualTo(3);
+        // One source address, one name: the three refusals are one audit row counting them.
+        assertThat(fixtures.column("""
+                SELECT CAST(detail->>'count' AS bigint) FROM audit_events WHERE action = 'node.register_refused'
+                AND detail->>'name' = ?""", Long.class, name)).containsExactly(3L);
     }
 
     private static NodeRegistration at(String address) {
