@@ -2,6 +2,7 @@ package dev.kiln.controlplane.gateway;
 
 import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.InstancesChanged;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.TaskExecutors;
@@ -162,22 +163,31 @@ public class RoutingTable {
         return loaded;
     }
 
-    private record OpenedToken(String sealed, String token) {
+    /** @param token null when the sealed value does not open with this replica's key */
+    private record OpenedToken(String sealed, @Nullable String token) {
     }
 
-    /** Opens a node's token once per sealed value; one that does not open (another key) leaves the node unrouted. */
+    /**
+     * Opens a node's token once per sealed value. One that does not open (another key) leaves the node unrouted and
+     * is logged once, not at every refresh.
+     */
     private Optional<String> token(Map<UUID, OpenedToken> opened, UUID nodeId, String sealed) {
         OpenedToken known = opened.getOrDefault(nodeId, tokens.get(nodeId));
         if (known == null || !known.sealed().equals(sealed)) {
-            try {
-                known = new OpenedToken(sealed, gatewayTokens.open(nodeId, sealed));
-            } catch (IllegalArgumentException e) {
-                LOG.warn("Cannot open the gateway token of node {} ({}): is KILN_NODE_TOKEN_KEY the same on every "
-                        + "replica?", nodeId, e.getMessage());
-                return Optional.empty();
-            }
+            known = new OpenedToken(sealed, open(nodeId, sealed));
         }
         opened.put(nodeId, known);
-        return Optional.of(known.token());
+        return Optional.ofNullable(known.token());
+    }
+
+    @Nullable
+    private String open(UUID nodeId, String sealed) {
+        try {
+            return gatewayTokens.open(nodeId, sealed);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Cannot open the gateway token of node {} ({}): is KILN_NODE_TOKEN_KEY the same on every "
+                    + "replica? No traffic goes to it from this replica.", nodeId, e.getMessage());
+            return null;
+        }
     }
 }

@@ -256,6 +256,20 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void aNodeWhoseTokenDoesNotOpenWithThisReplicasKeyGetsNoTraffic() {
+        Placed placed = readyDeployment(1);
+
+        fixtures.update("UPDATE nodes SET gateway_token_sealed = ? WHERE id = ?",
+                "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", placed.nodes().getFirst().nodeId());
+        routes.refresh();
+        HttpResponse<String> response = send(predictRequest(placed.deployment(), key).build());
+
+        assertThat(routes.current(placed.deployment()).orElseThrow().ready()).isEmpty();
+        assertError(response, 503, "ServiceUnavailable");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void theBodyIsForwardedByteForByteWithTheGatewayTokenAndThePredictId() throws Exception {
         Placed placed = readyDeployment(1);
 
