@@ -238,10 +238,28 @@ class NodeAgentTest {
         json = JsonMapper.createDefault();
         secret = "saved-secret";
         Files.writeString(home.resolve("credentials.json"), new String(json.writeValueAsBytes(
-                new SavedCredentials(nodeId, "saved-secret", null, 200))));
+                new SavedCredentials(nodeId, "saved-secret",
+                        HexFormat.of().formatHex(CredentialsHolder.sha256("saved-token")), 200))));
         startNode(home);
         await(() -> !heartbeats.isEmpty());
         assertThat(registrations).isEmpty();
+        assertThat(node.getBean(CredentialsHolder.class).acceptsGatewayToken(CredentialsHolder.sha256("saved-token")))
+                .isTrue();
+    }
+
+    @Test
+    void aCredentialFileFromBeforeHashedTokensStillIdentifiesTheNode(@TempDir Path home) throws Exception {
+        json = JsonMapper.createDefault();
+        secret = "saved-secret";
+        // Written by an older node: the gateway token in plaintext, no hash.
+        Files.writeString(home.resolve("credentials.json"), new String(json.writeValueAsBytes(
+                new NodeCredentials(nodeId, "saved-secret", "plaintext-token", 200))));
+        startNode(home);
+        await(() -> !heartbeats.isEmpty());
+
+        assertThat(registrations).isEmpty();
+        assertThat(node.getBean(CredentialsHolder.class)
+                .acceptsGatewayToken(CredentialsHolder.sha256("plaintext-token"))).isFalse();
     }
 
     private Assignment withArtifact(Assignment a) {
