@@ -53,7 +53,8 @@ class MigrationsTest {
         }
         assertThat(tables).contains("organizations", "users", "memberships", "projects", "artifacts",
                 "artifact_chunks", "models", "model_versions", "gpu_types", "nodes", "node_gpus", "deployments",
-                "instances", "project_keys", "audit_events", "cluster_settings");
+                "instances", "project_keys", "audit_events")
+                .doesNotContain("cluster_settings");
     }
 
     @Test

@@ -102,6 +102,7 @@ class MultiHostEndToEndTest {
         cp.put("KILN_DB_USER", db.user());
         cp.put("KILN_DB_PASSWORD", db.password());
         cp.put("KILN_JWT_SECRET", JWT_SECRET);
+        cp.put("KILN_NODE_TOKEN_KEY", Stack.NODE_TOKEN_KEY);
         cp.put("KILN_JOIN_TOKEN", JOIN_TOKEN);
         cp.put("KILN_ADMIN_EMAIL", Stack.ADMIN_EMAIL);
         cp.put("KILN_ADMIN_PASSWORD", Stack.ADMIN_PASSWORD);

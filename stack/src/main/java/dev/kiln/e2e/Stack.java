@@ -22,6 +22,8 @@ public final class Stack implements AutoCloseable {
     /** Public for the scale benchmark's simulated nodes, which join like real ones. */
     public static final String JOIN_TOKEN = "e2e-join-token-0123456789abcdef";
     private static final String JWT_SECRET = "e2e-jwt-secret-0123456789abcdef0123456789abcdef";
+    /** The same on every control plane of a stack: each replica opens the nodes' sealed gateway tokens. */
+    public static final String NODE_TOKEN_KEY = "e2e-node-token-key-0123456789abcdef0123456789";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     /** Replaced by {@link #startDatabase()}; same data directory, port and URL. */
@@ -131,6 +133,7 @@ public final class Stack implements AutoCloseable {
         env.put("KILN_DB_USER", db.user());
         env.put("KILN_DB_PASSWORD", db.password());
         env.put("KILN_JWT_SECRET", JWT_SECRET);
+        env.put("KILN_NODE_TOKEN_KEY", NODE_TOKEN_KEY);
         env.put("KILN_JOIN_TOKEN", JOIN_TOKEN);
         env.put("KILN_ADMIN_EMAIL", ADMIN_EMAIL);
         env.put("KILN_ADMIN_PASSWORD", ADMIN_PASSWORD);

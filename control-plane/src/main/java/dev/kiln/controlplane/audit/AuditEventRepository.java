@@ -7,6 +7,7 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 @JdbcRepository(dialect = Dialect.POSTGRES)
@@ -22,6 +23,20 @@ public interface AuditEventRepository extends CrudRepository<AuditEvent, Long> {
             AND (CAST(:projectId AS uuid) IS NULL OR project_id = :projectId)
             ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset""")
     List<AuditEvent> page(UUID organizationId, @Nullable UUID projectId, int limit, long offset);
+
+    /** The latest event of this action from this address whose detail names {@code name}. */
+    @Query("""
+            SELECT * FROM audit_events WHERE action = :action AND remote_address = :remoteAddress
+            AND detail ->> 'name' = :name ORDER BY id DESC LIMIT 1""")
+    Optional<AuditEvent> findLatestNamed(String action, String remoteAddress, String name);
+
+    /** Counts one more occurrence into an event: {@code detail.count} (1 when absent) grows, {@code lastAt} moves. */
+    @Query("""
+            UPDATE audit_events SET detail = jsonb_set(jsonb_set(detail, '{count}',
+                   to_jsonb(COALESCE(CAST(detail ->> 'count' AS bigint), 1) + 1)),
+                   '{lastAt}', to_jsonb(CAST(:at AS text)))
+            WHERE id = :id""")
+    void countRepeat(long id, String at);
 
     /** One page of the fleet's trail (node registrations, refusals, revocations; no organization), newest first. */
     @Query("""

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.auth;
 
+import dev.kiln.protocol.Cidr;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The Open Inference Protocol v2 (KServe v2 / Triton HTTP) on a deployment: metadata and infer are answered by a
  * ready instance's node, which has the session and so the real tensor names, types and shapes; readiness comes from
- * the routing table.
+ * the routing table. The node's metadata answer is checked and written again, never relayed as it came.
  */
 @Singleton
 class OpenInferenceV2 {
@@ -19,9 +19,11 @@ class OpenInferenceV2 {
     private static final byte[] NO_BODY = new byte[0];
 
     private final Gateway gateway;
+    private final NodeAnswers answers;
 
-    OpenInferenceV2(Gateway gateway) {
+    OpenInferenceV2(Gateway gateway, NodeAnswers answers) {
         this.gateway = gateway;
+        this.answers = answers;
     }
 
     CompletableFuture<HttpResponse<?>> metadata(Route route, String predictId) {
@@ -29,7 +31,7 @@ class OpenInferenceV2 {
             return Gateway.done(gateway.noReadyInstance(route, predictId));
         }
         return gateway.dispatch(route, NodeCall.METADATA, NO_BODY, predictId)
-                .thenApply(reply -> reply.toResponse(predictId));
+                .thenApply(reply -> answers.metadata(reply, predictId));
     }
 
     HttpResponse<?> ready(Route route, String predictId) {

@@ -2,6 +2,7 @@ package dev.kiln.controlplane.gateway;
 
 import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.InstancesChanged;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.TaskExecutors;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,30 +36,34 @@ public class RoutingTable {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
 
     private static final String SQL = """
-            SELECT d.id, d.project_id, d.timeout_ms, d.rate_limit_per_second, r.instance_id, r.node_id, r.address
+            SELECT d.id, d.project_id, d.timeout_ms, d.rate_limit_per_second, r.instance_id, r.node_id, r.address,
+                   r.gateway_token_sealed
             FROM deployments d
-            LEFT JOIN (SELECT i.deployment_id, i.id AS instance_id, n.id AS node_id, n.address
+            LEFT JOIN (SELECT i.deployment_id, i.id AS instance_id, n.id AS node_id, n.address, n.gateway_token_sealed
                        FROM instances i JOIN nodes n ON n.id = i.node_id
-                       WHERE i.status = 'READY' AND n.state <> 'LOST') r ON r.deployment_id = d.id
+                       WHERE i.status = 'READY' AND n.state <> 'LOST'
+                             AND n.gateway_token_sealed IS NOT NULL) r ON r.deployment_id = d.id
             WHERE d.status <> 'DELETING'
             ORDER BY d.id, r.instance_id""";
 
     private final JdbcOperations jdbc;
-    private final GatewayTokens tokens;
+    private final GatewayTokens gatewayTokens;
     private final ExecutorService blocking;
     private final GatewayConfig config;
     private final Clock clock;
-    private final Map<UUID, String> tokenCache = new ConcurrentHashMap<>();
+    /** Each node's token as last opened, replaced when its sealed form changes (the node registered again). */
+    private Map<UUID, OpenedToken> tokens = Map.of();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private volatile Map<UUID, Route> routes = Map.of();
     private volatile long lastLoadStartMillis = Long.MIN_VALUE / 2;
 
-    RoutingTable(JdbcOperations jdbc, GatewayTokens tokens, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+    RoutingTable(JdbcOperations jdbc, GatewayTokens gatewayTokens,
+                 @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
                  GatewayConfig config, Clock clock) {
         this.jdbc = jdbc;
-        this.tokens = tokens;
+        this.gatewayTokens = gatewayTokens;
         this.blocking = blocking;
         this.config = config;
         this.clock = clock;
@@ -129,7 +133,8 @@ public class RoutingTable {
     }
 
     private Map<UUID, Route> load() {
-        return jdbc.execute(connection -> {
+        Map<UUID, OpenedToken> opened = new HashMap<>();
+        Map<UUID, Route> loaded = jdbc.execute(connection -> {
             Map<UUID, Route> deployments = new HashMap<>();
             Map<UUID, List<Target>> ready = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(SQL);
@@ -143,9 +148,9 @@ public class RoutingTable {
                     UUID instanceId = rows.getObject("instance_id", UUID.class);
                     if (instanceId != null) {
                         UUID nodeId = rows.getObject("node_id", UUID.class);
-                        // The token is derived from the cluster key, which never changes: compute it once per node.
-                        targets.add(new Target(instanceId, nodeId, rows.getString("address"),
-                                tokenCache.computeIfAbsent(nodeId, tokens::tokenFor)));
+                        String address = rows.getString("address");
+                        token(opened, nodeId, rows.getString("gateway_token_sealed")).ifPresent(token ->
+                                targets.add(new Target(instanceId, nodeId, address, token)));
                     }
                 }
             }
@@ -154,5 +159,35 @@ public class RoutingTable {
                     route.rateLimitPerSecond(), List.copyOf(ready.get(id)))));
             return Map.copyOf(table);
         });
+        tokens = opened;
+        return loaded;
+    }
+
+    /** @param token null when the sealed value does not open with this replica's key */
+    private record OpenedToken(String sealed, @Nullable String token) {
+    }
+
+    /**
+     * Opens a node's token once per sealed value. One that does not open (another key) leaves the node unrouted and
+     * is logged once, not at every refresh.
+     */
+    private Optional<String> token(Map<UUID, OpenedToken> opened, UUID nodeId, String sealed) {
+        OpenedToken known = opened.getOrDefault(nodeId, tokens.get(nodeId));
+        if (known == null || !known.sealed().equals(sealed)) {
+            known = new OpenedToken(sealed, open(nodeId, sealed));
+        }
+        opened.put(nodeId, known);
+        return Optional.ofNullable(known.token());
+    }
+
+    @Nullable
+    private String open(UUID nodeId, String sealed) {
+        try {
+            return gatewayTokens.open(nodeId, sealed);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Cannot open the gateway token of node {} ({}): is KILN_NODE_TOKEN_KEY the same on every "
+                    + "replica? No traffic goes to it from this replica.", nodeId, e.getMessage());
+            return null;
+        }
     }
 }

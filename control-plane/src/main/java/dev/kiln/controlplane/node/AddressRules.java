@@ -1,5 +1,7 @@
 package dev.kiln.controlplane.node;
 
+import dev.kiln.protocol.Cidr;
+
 import java.net.InetAddress;
 import java.util.List;
 

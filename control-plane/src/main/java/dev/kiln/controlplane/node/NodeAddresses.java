@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.node;
 
+import dev.kiln.protocol.Cidr;
 import io.micronaut.context.annotation.Context;
 
 import java.net.InetAddress;

@@ -21,17 +21,25 @@ public class NodeAuth {
         this.nodes = nodes;
     }
 
-    /** The node at {@code nodeId} if the header carries its secret. */
+    /**
+     * The node at {@code nodeId} if the header carries its secret. A node without a sealed gateway token (registered
+     * before tokens were sealed) is refused, so it registers again with its credential and gets one.
+     */
     public Optional<Node> authenticate(@Nullable String authorization, UUID nodeId) {
         return secretHash(authorization).flatMap(hash -> nodes.findById(nodeId)
                 .filter(node -> MessageDigest.isEqual(hash.getBytes(StandardCharsets.UTF_8),
-                        node.secretHash().getBytes(StandardCharsets.UTF_8))));
+                        node.secretHash().getBytes(StandardCharsets.UTF_8))))
+                .filter(NodeAuth::hasGatewayToken);
     }
 
     /** The node whose secret the header carries (for paths without a node id). */
     public Optional<Node> authenticate(@Nullable String authorization) {
         // Looking up by the hash of a 256-bit random secret leaks nothing a timing attack could use.
-        return secretHash(authorization).flatMap(nodes::findBySecretHash);
+        return secretHash(authorization).flatMap(nodes::findBySecretHash).filter(NodeAuth::hasGatewayToken);
+    }
+
+    private static boolean hasGatewayToken(Node node) {
+        return node.gatewayTokenSealed() != null;
     }
 
     private static Optional<String> secretHash(@Nullable String authorization) {

@@ -62,12 +62,13 @@ public class NodeRegistry {
     private final NodesConfig config;
     private final AuditLog audit;
     private final NodeAddresses addresses;
+    private final RefusalAudit refusals;
     private final Clock clock;
 
     NodeRegistry(NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
                  GatewayTokens gatewayTokens, TransactionOperations<Connection> tx,
                  ApplicationEventPublisher<Object> events, JsonMapper json, NodesConfig config, AuditLog audit,
-                 NodeAddresses addresses, Clock clock) {
+                 NodeAddresses addresses, RefusalAudit refusals, Clock clock) {
         this.nodes = nodes;
         this.gpus = gpus;
         this.instances = instances;
@@ -78,6 +79,7 @@ public class NodeRegistry {
         this.config = config;
         this.audit = audit;
         this.addresses = addresses;
+        this.refusals = refusals;
         this.clock = clock;
     }
 
@@ -85,7 +87,9 @@ public class NodeRegistry {
      * Admits a node (the caller has checked the join token). The join token admits new nodes only: a node that
      * exists (by id or by name) re-registers only with its current credential, which keeps an impostor holding just
      * the join token from taking over its row, instances and tokens. An admitted node gets a new secret, and whatever
-     * it owned must be loaded again (a registering node has just started). Every attempt is audited.
+     * it owned must be loaded again (a registering node has just started), and a new gateway token replaces the old
+     * one (the node accepts the old one a little longer, for calls already on their way). Every attempt is audited;
+     * repeated refusals of one name from one address are counted into one row per window ({@link RefusalAudit}).
      *
      * @param presentedSecret the node secret the caller presents, if any
      * @param remoteAddress   where the registration came from: the advertised address must resolve to it (or lie in
@@ -97,14 +101,13 @@ public class NodeRegistry {
         Actor actor = new Actor(null, "node " + registration.name(), remoteAddress);
         Optional<String> badAddress = addresses.refusal(registration.address(), remoteAddress);
         if (badAddress.isPresent()) {
-            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
-                    Map.of("name", registration.name(), "address", registration.address(), "reason",
-                            badAddress.get()));
+            refusals.record(actor, registration.name(), registration.address(), Map.of("reason", badAddress.get()));
             Problems problems = new Problems();
             problems.add("address", badAddress.get(), "value_error.address");
             problems.throwIfAny("The node's address is not allowed.");
         }
         String secret = Secrets.randomBase64Url(32);
+        String gatewayToken = GatewayTokens.newToken();
         Saved saved = tx.executeWrite(status -> {
             Optional<Node> byId = Optional.ofNullable(registration.nodeId()).flatMap(nodes::findById);
             Optional<Node> byName = nodes.findByName(registration.name());
@@ -113,7 +116,7 @@ public class NodeRegistry {
                 return new Saved(null, false, refusal.get());
             }
             Optional<Node> existing = byId.or(() -> byName);
-            UUID id = save(registration, existing, Secrets.sha256Hex(secret));
+            UUID id = save(registration, existing, Secrets.sha256Hex(secret), gatewayToken);
             audit.record(actor, existing.isPresent() ? "node.reregister" : "node.register", target(id),
                     Map.of("name", registration.name(), "address", registration.address()));
             return new Saved(id, existing.isPresent(), null);
@@ -121,14 +124,13 @@ public class NodeRegistry {
         if (saved.id() == null) {
             LOG.warn("Refused a registration as node {} from {}: {}", registration.name(), remoteAddress,
                     saved.refusal());
-            audit.record(actor, "node.register_refused", new AuditLog.Target(null, null, "node", null),
-                    Map.of("name", registration.name(), "address", registration.address()));
+            refusals.record(actor, registration.name(), registration.address(), Map.of());
             return new RegistrationOutcome.Refused(saved.refusal());
         }
         events.publishEvent(new AssignmentsChanged(Set.of(saved.id())));
         events.publishEvent(new InstancesChanged());
         return new RegistrationOutcome.Admitted(new NodeCredentials(saved.id(), secret,
-                gatewayTokens.tokenFor(saved.id()), config.heartbeatInterval().toMillis()), saved.rejoined());
+                gatewayToken, config.heartbeatInterval().toMillis()), saved.rejoined());
     }
 
     private record Saved(@Nullable UUID id, boolean rejoined, @Nullable String refusal) {
@@ -165,7 +167,8 @@ public class NodeRegistry {
         return new HeartbeatAck(nodes.findAssignmentsVersion(node.id()).orElse(0L));
     }
 
-    private UUID save(NodeRegistration registration, Optional<Node> existing, String secretHash) {
+    private UUID save(NodeRegistration registration, Optional<Node> existing, String secretHash,
+                      String gatewayToken) {
         Instant now = Times.now(clock);
         UUID id = existing.map(Node::id).orElseGet(UUID::randomUUID);
         NodeState cordon = existing.map(Node::cordon).orElse(null);
@@ -174,7 +177,8 @@ public class NodeRegistry {
                 registration.region(), labelsJson(registration.labels()), Math.max(0, registration.cpuCores()),
                 Math.max(0, registration.memoryBytes()), registration.version(), null, null,
                 existing.map(Node::registeredAt).orElse(now), now,
-                existing.map(n -> n.assignmentsVersion() + 1).orElse(1L), cordon);
+                existing.map(n -> n.assignmentsVersion() + 1).orElse(1L), cordon,
+                gatewayTokens.seal(id, gatewayToken));
         if (existing.isPresent()) {
             nodes.update(row);
             instances.resetOnNode(id, now);

@@ -21,6 +21,8 @@ import java.util.List;
  *                                (KILN_NODE_NETWORKS, comma-separated)
  * @param allowLoopback           whether a node may advertise a loopback address (KILN_NODE_ALLOW_LOOPBACK: local
  *                                runs and tests only)
+ * @param refusalAuditWindow      repeated refused registrations of one node name from one address within this
+ *                                window are one audit row with a count
  */
 @ConfigurationProperties("kiln.nodes")
 public record NodesConfig(@NotBlank String joinToken,
@@ -29,5 +31,6 @@ public record NodesConfig(@NotBlank String joinToken,
                           @Bindable(defaultValue = "30s") Duration maxAssignmentsWait,
                           @Bindable(defaultValue = "250ms") Duration assignmentsPollInterval,
                           @Nullable List<String> networks,
-                          @Bindable(defaultValue = "false") boolean allowLoopback) {
+                          @Bindable(defaultValue = "false") boolean allowLoopback,
+                          @Bindable(defaultValue = "10m") Duration refusalAuditWindow) {
 }

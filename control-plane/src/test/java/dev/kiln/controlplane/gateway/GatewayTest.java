@@ -6,7 +6,6 @@ import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.support.RawHttp;
 import dev.kiln.controlplane.node.FleetTestBase;
-import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.controlplane.node.NodeRepository;
 import dev.kiln.controlplane.scheduler.Reconciler;
@@ -64,8 +63,6 @@ class GatewayTest extends FleetTestBase {
     RoutingTable routes;
     @Inject
     KeyVerifier keys;
-    @Inject
-    GatewayTokens gatewayTokens;
     @Inject
     Balancer balancer;
 
@@ -236,6 +233,43 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void aNodeThatRegistersAgainIsCalledWithItsNewGatewayTokenOnceReadyAgain() throws Exception {
+        Placed placed = readyDeployment(1);
+        NodeCredentials before = placed.nodes().getFirst();
+
+        NodeCredentials after = FleetFixtures.admit(registry, new NodeRegistration(before.nodeId(),
+                "node-" + UUID.randomUUID(), fakeNodeAddress(), null, Map.of(), 2, 1L << 30, List.of(), "test"),
+                before.nodeSecret());
+        routes.refresh();
+        assertThat(routes.current(placed.deployment()).orElseThrow().ready()).isEmpty();
+        registry.heartbeat(nodes.findById(after.nodeId()).orElseThrow(), new Heartbeat(placed.instances().stream()
+                .map(id -> new InstanceReport(id, InstanceStatus.READY, null, 0)).toList(), List.of(), 0, 0,
+                List.of(), List.of()));
+        routes.refresh();
+        HttpResponse<String> response = send(predictRequest(placed.deployment(), key).build());
+
+        assertThat(after.gatewayToken()).isNotEqualTo(before.gatewayToken());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Received forwarded = received.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded).isNotNull();
+        assertThat(forwarded.headers().get("Authorization")).containsExactly("Bearer " + after.gatewayToken());
+    }
+
+    @Test
+    void aNodeWhoseTokenDoesNotOpenWithThisReplicasKeyGetsNoTraffic() {
+        Placed placed = readyDeployment(1);
+
+        fixtures.update("UPDATE nodes SET gateway_token_sealed = ? WHERE id = ?",
+                "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", placed.nodes().getFirst().nodeId());
+        routes.refresh();
+        HttpResponse<String> response = send(predictRequest(placed.deployment(), key).build());
+
+        assertThat(routes.current(placed.deployment()).orElseThrow().ready()).isEmpty();
+        assertError(response, 503, "ServiceUnavailable");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void theBodyIsForwardedByteForByteWithTheGatewayTokenAndThePredictId() throws Exception {
         Placed placed = readyDeployment(1);
 
@@ -251,7 +285,7 @@ class GatewayTest extends FleetTestBase {
         assertThat(forwarded.body()).isEqualTo(BODY);
         assertThat(forwarded.path()).isEqualTo("/internal/v1/instances/" + placed.instances().getFirst() + "/predict");
         assertThat(forwarded.headers().get("Authorization"))
-                .containsExactly("Bearer " + gatewayTokens.tokenFor(placed.nodes().getFirst().nodeId()));
+                .containsExactly("Bearer " + placed.nodes().getFirst().gatewayToken());
         assertThat(forwarded.headers().get("X-predict-id")).containsExactly(predictId);
         assertThat(UUID.fromString(predictId)).isNotNull();
 
@@ -637,10 +671,51 @@ class GatewayTest extends FleetTestBase {
     }
 
     @Test
+    void v2MetadataANodeAnswersInAnotherShapeIsA502WithTheErrorBodyNotTheNodesBytes() {
+        Placed placed = readyDeployment(1);
+        List<Answer> strange = List.of(
+                new Answer(200, "<html><script>alert(1)</script></html>"),
+                new Answer(200, "{\"name\":\"m\",\"versions\":[\"v1\"],\"platform\":\"x\"}"),
+                new Answer(200, "{\"name\":\"m\",\"versions\":[],\"platform\":\"x\",\"inputs\":[{\"name\":\"x\"}],"
+                        + "\"outputs\":[]}"),
+                new Answer(200, "[1,2,3]"),
+                new Answer(404, "<h1>Not Found</h1>"),
+                new Answer(302, "{\"status\":302,\"error\":\"Found\",\"message\":\"elsewhere\"}"));
+
+        for (Answer answer : strange) {
+            responder = request -> answer;
+            HttpResponse<String> described = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                    .header("Authorization", "Bearer " + key).GET().build());
+
+            assertError(described, 502, "BadGateway");
+            assertThat(described.body()).as(answer.body()).doesNotContain("html", "alert", "elsewhere");
+        }
+    }
+
+    @Test
+    void v2MetadataIsWrittenAgainByTheGatewayAndANodesErrorBodyKeepsItsStatus() {
+        Placed placed = readyDeployment(1);
+        responder = request -> new Answer(200, "{\"name\":\"m\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
+                + "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3],\"extra\":\"<b>\"}],"
+                + "\"outputs\":[],\"smuggled\":\"<script>\"}");
+        HttpResponse<String> described = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                .header("Authorization", "Bearer " + key).GET().build());
+        responder = request -> new Answer(503, "{\"status\":503,\"error\":\"ServiceUnavailable\","
+                + "\"message\":\"The instance is busy.\",\"detail\":[]}");
+        HttpResponse<String> busy = send(HttpRequest.newBuilder(uri("/v2/models/" + placed.deployment()))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(described.statusCode()).isEqualTo(200);
+        assertThat(described.body()).isEqualTo("{\"name\":\"m\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
+                + "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3]}],\"outputs\":[]}");
+        assertThat(assertError(busy, 503, "ServiceUnavailable").message()).isEqualTo("The instance is busy.");
+    }
+
+    @Test
     void v2MetadataAndInferAreAnsweredByAReadyInstancesNode() throws Exception {
         Placed placed = readyDeployment(1);
         String instance = placed.instances().getFirst().toString();
-        String token = "Bearer " + gatewayTokens.tokenFor(placed.nodes().getFirst().nodeId());
+        String token = "Bearer " + placed.nodes().getFirst().gatewayToken();
         String metadata = "{\"name\":\"" + placed.deployment() + "\",\"versions\":[\"v1\"],\"platform\":\"onnxruntime\","
                 + "\"inputs\":[],\"outputs\":[]}";
         answer = metadata;

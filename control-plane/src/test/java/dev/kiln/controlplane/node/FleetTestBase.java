@@ -25,6 +25,7 @@ import java.util.Map;
 public abstract class FleetTestBase implements TestPropertyProvider {
 
     public static final String JOIN_TOKEN = "test-join-token-0123456789";
+    public static final String NODE_TOKEN_KEY = "test-node-token-key-0123456789abcdef0123456789";
     public static final String ADMIN_PASSWORD = "test-admin-password";
     public static final String ADMIN_EMAIL = "admin@kiln.local";
 
@@ -63,6 +64,7 @@ public abstract class FleetTestBase implements TestPropertyProvider {
                 Map.entry("micronaut.security.token.jwt.signatures.secret.generator.secret",
                         "test-jwt-secret-0123456789abcdef0123456789abcdef"),
                 Map.entry("kiln.nodes.join-token", JOIN_TOKEN),
+                Map.entry("kiln.nodes.token-key", NODE_TOKEN_KEY),
                 // Nodes of the tests run on loopback; some are registered in-process under 10.x addresses.
                 Map.entry("kiln.nodes.allow-loopback", "true"),
                 Map.entry("kiln.nodes.networks", "10.0.0.0/8"),

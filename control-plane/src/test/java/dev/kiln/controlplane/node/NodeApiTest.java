@@ -16,14 +16,23 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @MicronautTest(transactional = false)
 class NodeApiTest extends FleetTestBase {
@@ -53,7 +62,11 @@ class NodeApiTest extends FleetTestBase {
         assertThat(credentials.nodeId()).isNotNull();
         assertThat(credentials.nodeSecret()).hasSize(43);
         assertThat(credentials.heartbeatIntervalMs()).isEqualTo(2000);
-        assertThat(credentials.gatewayToken()).isEqualTo(gatewayTokens.tokenFor(credentials.nodeId()));
+        assertThat(credentials.gatewayToken()).hasSize(43).isNotEqualTo(credentials.nodeSecret());
+        String sealed = fixtures.single("SELECT gateway_token_sealed FROM nodes WHERE id = ?", String.class,
+                credentials.nodeId());
+        assertThat(sealed).doesNotContain(credentials.gatewayToken());
+        assertThat(gatewayTokens.open(credentials.nodeId(), sealed)).isEqualTo(credentials.gatewayToken());
         String storedHash = fixtures.single("SELECT secret_hash FROM nodes WHERE id = ?", String.class,
                 credentials.nodeId());
         assertThat(storedHash).isEqualTo(dev.kiln.controlplane.common.Secrets.sha256Hex(credentials.nodeSecret()))
@@ -63,7 +76,7 @@ class NodeApiTest extends FleetTestBase {
     }
 
     @Test
-    void aNodeReRegisteringWithItsCredentialKeepsItsIdAndGetsANewSecret() {
+    void aNodeReRegisteringWithItsCredentialKeepsItsIdAndGetsANewSecretAndGatewayToken() {
         NodeCredentials first = registerOk(registration(null, "node-a"));
 
         HttpResponse<String> response = send(register(registration(first.nodeId(), "node-a"), JOIN_TOKEN,
@@ -73,10 +86,83 @@ class NodeApiTest extends FleetTestBase {
 
         assertThat(again.nodeId()).isEqualTo(first.nodeId());
         assertThat(again.nodeSecret()).isNotEqualTo(first.nodeSecret());
+        assertThat(again.gatewayToken()).isNotEqualTo(first.gatewayToken());
+        assertThat(gatewayTokens.open(first.nodeId(), fixtures.single(
+                "SELECT gateway_token_sealed FROM nodes WHERE id = ?", String.class, first.nodeId())))
+                .isEqualTo(again.gatewayToken());
         assertThat(fixtures.column("SELECT id FROM nodes", UUID.class)).containsExactly(first.nodeId());
         assertThat(send(heartbeat(first.nodeId(), first.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(401);
         assertThat(send(heartbeat(first.nodeId(), again.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(200);
         assertThat(auditActions(first.nodeId())).containsExactly("node.register", "node.reregister");
+    }
+
+    @Test
+    void aDatabaseDumpAloneYieldsNoGatewayTokenANodeWouldAccept() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        List<String> dump = new ArrayList<>();
+        for (String table : fixtures.column("SELECT table_name FROM information_schema.tables "
+                + "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", String.class)) {
+            dump.addAll(fixtures.column("SELECT t::text FROM \"" + table + "\" t", String.class));
+        }
+        String sealed = fixtures.single("SELECT gateway_token_sealed FROM nodes WHERE id = ?", String.class,
+                node.nodeId());
+
+        assertThat(dump).noneMatch(row -> row.contains(node.gatewayToken()));
+        // Every value in the dump tried as the key: as the old cluster key of the HMAC derivation, and as the
+        // configured secret the sealing key is derived from.
+        List<String> candidates = dump.stream().flatMap(row -> Arrays.stream(row.split("[^A-Za-z0-9_-]+")))
+                .filter(value -> value.length() >= 16).distinct().toList();
+        assertThat(candidates).isNotEmpty().allSatisfy(candidate -> {
+            assertThat(hmacDerived(candidate, node.nodeId())).isNotEqualTo(node.gatewayToken());
+            assertThatThrownBy(() -> new GatewayTokens(NodeTokenKey.derive(candidate)).open(node.nodeId(), sealed))
+                    .isInstanceOf(IllegalArgumentException.class);
+        });
+    }
+
+    /** How gateway tokens used to be made: HMAC-SHA256 of the node id with a key kept in the database. */
+    private static String hmacDerived(String base64Key, UUID nodeId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getUrlDecoder().decode(base64Key), "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    mac.doFinal(("gateway:" + nodeId).getBytes(StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            return "not base64url";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aNodeRegisteredBeforeTokensWereSealedIsSentToRegisterAgainAndGetsOne() {
+        NodeCredentials node = registerOk(registration(null, "node-a"));
+        fixtures.update("UPDATE nodes SET gateway_token_sealed = NULL WHERE id = ?", node.nodeId());
+
+        assertThat(send(heartbeat(node.nodeId(), node.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(401);
+        HttpResponse<String> again = send(register(registration(node.nodeId(), "node-a"), JOIN_TOKEN,
+                node.nodeSecret()));
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        NodeCredentials issued = fromJson(again.body(), NodeCredentials.class);
+        assertThat(send(heartbeat(node.nodeId(), issued.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anImpostorRetryingInALoopIsOneAuditRowWithACountPerWindow() {
+        NodeCredentials live = registerOk(registration(null, "node-a"));
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(send(register(registration(live.nodeId(), "node-a"), JOIN_TOKEN)).statusCode()).isEqualTo(409);
+        }
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(send(register(registration(null, "node-a"), JOIN_TOKEN)).statusCode()).isEqualTo(409);
+
+        assertThat(fixtures.column("""
+                SELECT CAST(detail->>'count' AS bigint) FROM audit_events WHERE action = 'node.register_refused'
+                AND detail->>'name' = 'node-a' ORDER BY id""", Long.class)).containsExactly(20L, 1L);
+        assertThat(fixtures.single("""
+                SELECT remote_address FROM audit_events WHERE action = 'node.register_refused' ORDER BY id LIMIT 1""",
+                String.class)).isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -111,11 +197,11 @@ class NodeApiTest extends FleetTestBase {
         assertThat(fixtures.single("SELECT node_id FROM instances WHERE id = ?", UUID.class, instance))
                 .isEqualTo(live.nodeId());
         assertThat(send(heartbeat(live.nodeId(), live.nodeSecret(), emptyHeartbeat())).statusCode()).isEqualTo(200);
-        assertThat(fixtures.column("SELECT id FROM nodes ORDER BY name", UUID.class))
-                .containsExactly(live.nodeId(), other.nodeId());
+        assertThat(fixtures.column("SELECT id FROM nodes", UUID.class))
+                .containsExactlyInAnyOrder(live.nodeId(), other.nodeId());
         assertThat(fixtures.single("""
-                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused'
-                AND detail->>'name' IN (?, ?)""", Long.class, name, renamed)).isEqualTo(impostors.size());
+                SELECT CAST(sum(CAST(detail->>'count' AS bigint)) AS bigint) FROM audit_events
+                WHERE action = 'node.register_refused' AND detail->>'name' IN (?, ?)""", Long.class, name, renamed)).isEqualTo(impostors.size());
     }
 
     @Test
@@ -136,9 +222,10 @@ class NodeApiTest extends FleetTestBase {
             });
         }
         assertThat(fixtures.column("SELECT id FROM nodes WHERE name = ?", UUID.class, name)).isEmpty();
-        assertThat(fixtures.single("""
-                SELECT count(*) FROM audit_events WHERE action = 'node.register_refused' AND detail->>'name' = ?""",
-                Long.class, name)).isEqualTo(3);
+        // One source address, one name: the three refusals are one audit row counting them.
+        assertThat(fixtures.column("""
+                SELECT CAST(detail->>'count' AS bigint) FROM audit_events WHERE action = 'node.register_refused'
+                AND detail->>'name' = ?""", Long.class, name)).containsExactly(3L);
     }
 
     private static NodeRegistration at(String address) {

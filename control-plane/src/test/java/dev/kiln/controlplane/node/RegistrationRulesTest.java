@@ -49,6 +49,6 @@ class RegistrationRulesTest {
     private static Node node(String name, String secretHash) {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         return new Node(UUID.randomUUID(), name, "http://10.0.0.1:8081", secretHash, NodeState.READY, null, "{}", 4,
-                1L << 30, "test", null, null, now, now, 1L, null);
+                1L << 30, "test", null, null, now, now, 1L, null, null);
     }
 }

@@ -23,6 +23,7 @@ public abstract class ApiTest implements TestPropertyProvider {
     public static final String ADMIN_EMAIL = "admin@kiln.local";
     public static final String ADMIN_PASSWORD = "correct horse battery staple";
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+    public static final String NODE_TOKEN_KEY = "test-node-token-key-that-is-long-enough-0123456789";
     /** Upload temp files of every test context go here, so tests can check nothing is left behind. */
     public static final Path DATA_DIR = Path.of("target", "test-data").toAbsolutePath();
 
@@ -39,16 +40,17 @@ public abstract class ApiTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         EmbeddedDatabase db = TestDatabase.get();
-        return Map.of(
-                "datasources.default.url", db.jdbcUrl(),
-                "datasources.default.username", db.user(),
-                "datasources.default.password", db.password(),
-                "micronaut.security.token.jwt.signatures.secret.generator.secret", JWT_SECRET,
-                "kiln.bootstrap.admin-email", ADMIN_EMAIL,
-                "kiln.bootstrap.admin-password", ADMIN_PASSWORD,
-                "kiln.data-dir", DATA_DIR.toString(),
-                "kiln.nodes.join-token", "test-join-token-0123456789abcdef0123456789",
-                "kiln.nodes.allow-loopback", "true");
+        return Map.ofEntries(
+                Map.entry("datasources.default.url", db.jdbcUrl()),
+                Map.entry("datasources.default.username", db.user()),
+                Map.entry("datasources.default.password", db.password()),
+                Map.entry("micronaut.security.token.jwt.signatures.secret.generator.secret", JWT_SECRET),
+                Map.entry("kiln.bootstrap.admin-email", ADMIN_EMAIL),
+                Map.entry("kiln.bootstrap.admin-password", ADMIN_PASSWORD),
+                Map.entry("kiln.data-dir", DATA_DIR.toString()),
+                Map.entry("kiln.nodes.join-token", "test-join-token-0123456789abcdef0123456789"),
+                Map.entry("kiln.nodes.token-key", NODE_TOKEN_KEY),
+                Map.entry("kiln.nodes.allow-loopback", "true"));
     }
 
     @BeforeEach

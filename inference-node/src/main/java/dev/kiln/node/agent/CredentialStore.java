@@ -1,6 +1,5 @@
 package dev.kiln.node.agent;
 
-import dev.kiln.protocol.NodeCredentials;
 import io.micronaut.json.JsonMapper;
 
 import java.io.IOException;
@@ -21,19 +20,19 @@ final class CredentialStore {
         this.json = json;
     }
 
-    Optional<NodeCredentials> load() {
+    Optional<SavedCredentials> load() {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(json.readValue(Files.readAllBytes(file), NodeCredentials.class));
+            return Optional.of(json.readValue(Files.readAllBytes(file), SavedCredentials.class));
         } catch (IOException | RuntimeException e) {
             // Unreadable credentials are as good as none: the node registers again with its join token.
             return Optional.empty();
         }
     }
 
-    void save(NodeCredentials credentials) throws IOException {
+    void save(SavedCredentials credentials) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("credentials.json.tmp");
         Files.deleteIfExists(tmp);

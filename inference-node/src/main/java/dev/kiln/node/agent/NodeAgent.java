@@ -83,12 +83,12 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
         identity = NodeIdentity.of(config, port);
         store = new CredentialStore(identity.home(), json);
         cache = new ModelCache(identity.home().resolve("models"));
-        Optional<NodeCredentials> saved = store.load();
+        Optional<SavedCredentials> saved = store.load();
         if (saved.isEmpty() && !NodeConfig.present(config.joinToken())) {
             throw new IllegalStateException("KILN_JOIN_TOKEN is required: this node has no saved credentials in "
                     + store.path() + " and cannot join the control plane without the join token.");
         }
-        saved.ifPresent(credentials::set);
+        saved.ifPresent(credentials::restored);
         running = true;
         stats.start();
         agentThread = Thread.ofPlatform().name("kiln-agent").daemon().start(this::run);
@@ -215,10 +215,9 @@ public final class NodeAgent implements ApplicationEventListener<ServerStartupEv
             try {
                 NodeCredentials issued = client.register(
                         registration(previous == null ? null : previous.nodeId()), config.joinToken().trim(), previous);
-                store.save(issued);
-                credentials.set(issued);
+                store.save(credentials.issued(issued));
                 LOG.info("Registered as node {}", issued.nodeId());
-                return issued;
+                return credentials.current().orElseThrow();
             } catch (IOException | RuntimeException e) {
                 logFailure("registration", e);
                 Thread.sleep(backoff.next().toMillis());

@@ -21,7 +21,9 @@ import java.util.Map;
  * @param gpus             GPUs to report instead of asking nvidia-smi, as {@code name:memoryMiB} (index = position);
  *                         for tests and for drivers without nvidia-smi
  * @param agentEnabled     join the control plane at start (off in tests that load instances directly)
- * @param gatewayToken     accept this gateway token instead of the one issued at registration (tests, tools)
+ * @param gatewayToken     accept this gateway token besides the one issued at registration (tests, tools)
+ * @param gatewayTokenGrace how long the gateway token a new registration replaced is still accepted
+ *                         ({@code KILN_NODE_GATEWAY_TOKEN_GRACE}; about the control plane's heartbeat timeout)
  * @param requestTimeout   timeout of one control-plane call (the long poll adds its wait)
  * @param pollWait         how long the control plane may hold an assignments long poll
  */
@@ -36,6 +38,7 @@ public record NodeConfig(@Bindable(defaultValue = "http://127.0.0.1:8070") Strin
                          @Nullable List<String> gpus,
                          @Bindable(defaultValue = "true") boolean agentEnabled,
                          @Nullable String gatewayToken,
+                         @Bindable(defaultValue = "15s") Duration gatewayTokenGrace,
                          @Bindable(defaultValue = "3s") Duration connectTimeout,
                          @Bindable(defaultValue = "15s") Duration requestTimeout,
                          @Bindable(defaultValue = "25s") Duration pollWait) {

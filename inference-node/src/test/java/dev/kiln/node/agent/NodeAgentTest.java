@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -99,7 +100,7 @@ class NodeAgentTest {
                 }
                 registrations.add(json.readValue(ex.getRequestBody().readAllBytes(), NodeRegistration.class));
                 secret = "secret-" + registrations.size();
-                reply(ex, 200, new NodeCredentials(nodeId, secret, "gateway-token", 200));
+                reply(ex, 200, new NodeCredentials(nodeId, secret, "gateway-token-" + registrations.size(), 200));
             } else if (!authorized) {
                 reply(ex, 401, Map.of("status", 401));
             } else if (path.endsWith("/heartbeat")) {
@@ -147,6 +148,7 @@ class NodeAgentTest {
                 "kiln.node.home", home.toString(),
                 "kiln.node.name", "test-node",
                 "kiln.node.region", "test-region",
+                "kiln.node.gateway-token-grace", "1s",
                 "kiln.node.gpus", List.of("Test GPU:1024"))).getApplicationContext();
     }
 
@@ -173,7 +175,8 @@ class NodeAgentTest {
         Path credentials = home.resolve("credentials.json");
         await(() -> Files.exists(credentials));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rw-------");
-        assertThat(Files.readString(credentials)).contains(nodeId.toString(), "secret-1");
+        assertThat(Files.readString(credentials)).contains(nodeId.toString(), "secret-1")
+                .doesNotContain("gateway-token");
 
         // An assignment is downloaded by hash, loaded, reported READY, and served with the issued gateway token.
         Assignment a = withArtifact(TestAssignments.of(SampleModels.SSDLITE, ServingSettings.defaults()));
@@ -182,13 +185,7 @@ class NodeAgentTest {
                 .anyMatch(r -> r.instanceId().equals(a.instanceId()) && r.status() == InstanceStatus.READY)));
         assertThat(home.resolve("models").resolve(sha + ".onnx")).hasBinaryContent(model);
         assertThat(heartbeats.getLast().memoryBytes()).isPositive();
-        HttpResponse<String> predicted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + port + "/internal/v1/instances/" + a.instanceId() + "/predict"))
-                .header("Authorization", "Bearer gateway-token")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"image_type\":\"base64\",\"data\":\"" + Base64.getEncoder()
-                        .encodeToString(TestImages.encode(TestImages.scene(64, 48, 1), "png")) + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(predicted.statusCode()).isEqualTo(200);
+        assertThat(predict(port, a, "gateway-token-1")).isEqualTo(200);
 
         // The control plane forgets the node (e.g. its database was reset): the node registers again as itself.
         secret = "forgotten";
@@ -203,11 +200,37 @@ class NodeAgentTest {
                 return false;
             }
         });
+        // The new registration rotated the gateway token: the new one works, the old one only for the grace (1 s).
+        assertThat(Files.readString(credentials)).doesNotContain("gateway-token");
+        await(() -> instances().find(a.instanceId()).isPresent());
+        assertThat(predict(port, a, "gateway-token-2")).isEqualTo(200);
+        await(() -> predict(port, a, "gateway-token-1") == 401);
+        assertThat(predict(port, a, "gateway-token-2")).isEqualTo(200);
 
         // Unassigned: the instance stops being served.
-        InstanceManager instances = node.getBean(InstanceManager.class);
         desired = new Assignments(2, List.of());
-        await(() -> instances.find(a.instanceId()).isEmpty());
+        await(() -> instances().find(a.instanceId()).isEmpty());
+    }
+
+    private InstanceManager instances() {
+        return node.getBean(InstanceManager.class);
+    }
+
+    private int predict(int port, Assignment a, String gatewayToken) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + port + "/internal/v1/instances/" + a.instanceId() + "/predict"))
+                    .header("Authorization", "Bearer " + gatewayToken)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"image_type\":\"base64\",\"data\":\""
+                            + Base64.getEncoder().encodeToString(TestImages.encode(TestImages.scene(64, 48, 1), "png"))
+                            + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -215,10 +238,28 @@ class NodeAgentTest {
         json = JsonMapper.createDefault();
         secret = "saved-secret";
         Files.writeString(home.resolve("credentials.json"), new String(json.writeValueAsBytes(
-                new NodeCredentials(nodeId, "saved-secret", "gw", 200))));
+                new SavedCredentials(nodeId, "saved-secret",
+                        HexFormat.of().formatHex(CredentialsHolder.sha256("saved-token")), 200))));
         startNode(home);
         await(() -> !heartbeats.isEmpty());
         assertThat(registrations).isEmpty();
+        assertThat(node.getBean(CredentialsHolder.class).acceptsGatewayToken(CredentialsHolder.sha256("saved-token")))
+                .isTrue();
+    }
+
+    @Test
+    void aCredentialFileFromBeforeHashedTokensStillIdentifiesTheNode(@TempDir Path home) throws Exception {
+        json = JsonMapper.createDefault();
+        secret = "saved-secret";
+        // Written by an older node: the gateway token in plaintext, no hash.
+        Files.writeString(home.resolve("credentials.json"), new String(json.writeValueAsBytes(
+                new NodeCredentials(nodeId, "saved-secret", "plaintext-token", 200))));
+        startNode(home);
+        await(() -> !heartbeats.isEmpty());
+
+        assertThat(registrations).isEmpty();
+        assertThat(node.getBean(CredentialsHolder.class)
+                .acceptsGatewayToken(CredentialsHolder.sha256("plaintext-token"))).isFalse();
     }
 
     private Assignment withArtifact(Assignment a) {

@@ -16,7 +16,8 @@ class StatsOutboxTest {
     private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
     private final ManualClock clock = new ManualClock(START.plusSeconds(1));
     private final NodeConfig noGpus = new NodeConfig("http://127.0.0.1:1", null, null, null, null, null, null,
-            List.of(), false, null, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+            List.of(), false, null, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(1),
+            Duration.ofSeconds(1));
     private final StatsOutbox outbox = new StatsOutbox(new StatsWindows(clock),
             new NodeSampler(new ProcessMetrics(), new GpuInventory(noGpus)), clock,
             new StatsShipping(Duration.ofSeconds(30), Duration.ofSeconds(1), 500));

@@ -280,7 +280,7 @@ class KubernetesManifestsTest {
             c.getEnv().forEach(v -> names.add(v.getName()));
             if (app == Apps.CONTROL_PLANE) {
                 assertThat(names).contains("KILN_DB_URL", "KILN_DB_USER", "KILN_DB_PASSWORD", "KILN_JWT_SECRET",
-                        "KILN_JOIN_TOKEN", "KILN_BIND");
+                        "KILN_NODE_TOKEN_KEY", "KILN_JOIN_TOKEN", "KILN_BIND");
             } else {
                 assertThat(names).contains("KILN_CONTROL_PLANE_INTERNAL_URL", "KILN_JOIN_TOKEN", "KILN_NODE_ADDRESS",
                         "KILN_NODE_NAME", "KILN_NODE_BIND");
