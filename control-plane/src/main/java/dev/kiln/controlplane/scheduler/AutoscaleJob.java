@@ -40,12 +40,13 @@ class AutoscaleJob {
     }
 
     void runOnce(Instant now) {
-        List<AutoscaleStore.Scaled> scaled = store.scaled();
+        List<AutoscaleStore.Scaled> scaled = tx.executeRead(status -> store.scaled());
         if (scaled.isEmpty()) {
             return;
         }
-        Map<UUID, List<Autoscaler.Sample>> samples = store.samples(now, config.stableWindow());
-        Map<UUID, Integer> held = store.held(config.demandTimeout());
+        Map<UUID, List<Autoscaler.Sample>> samples = tx.executeRead(status -> store.samples(now,
+                config.stableWindow()));
+        Map<UUID, Integer> held = tx.executeRead(status -> store.held(config.demandTimeout()));
         for (AutoscaleStore.Scaled deployment : scaled) {
             try {
                 var seen = new Autoscaler.Observation(samples.getOrDefault(deployment.id(), List.of()),
@@ -62,8 +63,11 @@ class AutoscaleJob {
     private void apply(AutoscaleStore.Scaled deployment, Autoscaler.Decision decision, Instant now) {
         switch (decision) {
             case Autoscaler.Decision.Hold hold -> {
-                if (!deployment.hasPoint()) {
-                    store.point(deployment.id(), deployment.current(), now); // the series starts where it stands
+                if (!deployment.hasPoint()) { // the series starts where it stands
+                    tx.executeWrite(status -> {
+                        store.point(deployment.id(), deployment.current(), now);
+                        return null;
+                    });
                 }
             }
             case Autoscaler.Decision.ScaleTo to -> tx.executeWrite(status -> {
