@@ -36,7 +36,7 @@ class AutoscaleJob {
         this.log = log;
         this.tx = tx;
         this.config = config;
-        this.autoscaler = new Autoscaler(config.stableWindow(), config.panicWindow());
+        this.autoscaler = new Autoscaler(config.stableWindow(), config.panicWindow(), config.sampleLag());
     }
 
     void runOnce(Instant now) {
@@ -45,7 +45,7 @@ class AutoscaleJob {
             return;
         }
         Map<UUID, List<Autoscaler.Sample>> samples = tx.executeRead(status -> store.samples(now,
-                config.stableWindow()));
+                config.stableWindow().plus(config.sampleLag())));
         Map<UUID, Integer> held = tx.executeRead(status -> store.held(config.demandTimeout()));
         for (AutoscaleStore.Scaled deployment : scaled) {
             try {

@@ -40,10 +40,16 @@ public final class Autoscaler {
 
     private final Duration stableWindow;
     private final Duration panicWindow;
+    private final Duration sampleLag;
 
-    public Autoscaler(Duration stableWindow, Duration panicWindow) {
+    /**
+     * @param sampleLag how long after a window ends the next one may still be on its way (a node window plus a
+     *                  heartbeat): every window is stretched by it, or the gap before the next one reads as no load
+     */
+    public Autoscaler(Duration stableWindow, Duration panicWindow, Duration sampleLag) {
         this.stableWindow = stableWindow;
         this.panicWindow = panicWindow;
+        this.sampleLag = sampleLag;
     }
 
     public Decision decide(Autoscaling policy, Observation seen, int current, Instant lastChange, Instant now) {
@@ -51,8 +57,10 @@ public final class Autoscaler {
         if (current == 0) {
             return fromZero(policy, seen.held(), target);
         }
-        double stable = average(seen.samples(), now.minus(stableWindow), Sample::concurrency) + seen.held();
-        double panic = average(seen.samples(), now.minus(panicWindow), Sample::concurrency) + seen.held();
+        double stable = average(seen.samples(), now.minus(stableWindow).minus(sampleLag), Sample::concurrency)
+                + seen.held();
+        double panic = average(seen.samples(), now.minus(panicWindow).minus(sampleLag), Sample::concurrency)
+                + seen.held();
         boolean panicking = panic >= 2 * target * current;
         double observed = panicking ? panic : stable;
         int wanted = instancesFor(observed, target);
@@ -96,7 +104,7 @@ public final class Autoscaler {
         if (now.isBefore(lastChange.plus(delay))) {
             return new Decision.Hold();
         }
-        Instant since = now.minus(delay);
+        Instant since = now.minus(delay).minus(sampleLag);
         List<Sample> recent = seen.samples().stream().filter(s -> s.end().isAfter(since)).toList();
         int recentPeak = recent.stream().mapToInt(s -> instancesFor(s.concurrency(), policy.targetConcurrency()))
                 .max().orElse(0);

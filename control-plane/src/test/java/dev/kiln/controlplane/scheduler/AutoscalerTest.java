@@ -18,7 +18,8 @@ class AutoscalerTest {
     private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
     private static final Instant LONG_AGO = NOW.minus(Duration.ofHours(1));
 
-    private final Autoscaler autoscaler = new Autoscaler(Duration.ofSeconds(60), Duration.ofSeconds(6));
+    private final Autoscaler autoscaler = new Autoscaler(Duration.ofSeconds(60), Duration.ofSeconds(6),
+            Duration.ZERO);
     private final Autoscaling policy = new Autoscaling(1, 3, 2, 30, null);
 
     /** One 10-second window per entry, the last one ending {@code lastEndsAgo} seconds before now. */
@@ -66,6 +67,19 @@ class AutoscalerTest {
 
         assertThat(to.instances()).isEqualTo(6);
         assertThat(to.reason()).contains("limited by maxScaleUpRate 2.0");
+    }
+
+    @Test
+    void theGapBeforeTheNextWindowArrivesIsNotReadAsNoLoad() {
+        Autoscaler lagging = new Autoscaler(Duration.ofSeconds(10), Duration.ofSeconds(6), Duration.ofSeconds(12));
+        Autoscaling quick = new Autoscaling(1, 3, 2, 5, null);
+
+        // the only window ended 11 s ago (outside both windows) and the next one is still on its way
+        assertThat(lagging.decide(quick, new Observation(windows(11, 8), 0), 3, NOW.minusSeconds(7), NOW))
+                .isEqualTo(new Decision.Hold());
+        assertThat(new Autoscaler(Duration.ofSeconds(10), Duration.ofSeconds(6), Duration.ZERO)
+                .decide(quick, new Observation(windows(11, 8), 0), 3, NOW.minusSeconds(7), NOW))
+                .isInstanceOf(Decision.ScaleTo.class);
     }
 
     @Test

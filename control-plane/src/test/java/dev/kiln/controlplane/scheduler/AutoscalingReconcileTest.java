@@ -43,6 +43,7 @@ class AutoscalingReconcileTest extends FleetTestBase {
         Map<String, String> properties = new java.util.HashMap<>(super.getProperties());
         properties.put("kiln.autoscaler.stable-window", "20s");
         properties.put("kiln.autoscaler.panic-window", "6s");
+        properties.put("kiln.autoscaler.sample-lag", "0s"); // the windows are stored by hand, none is on its way
         return properties;
     }
 
