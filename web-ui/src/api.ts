@@ -363,7 +363,8 @@ export interface DeploymentStats {
       | 'cpuPercent'
       | 'memoryBytes'
       | 'gpuUtilPercent'
-      | 'gpuMemoryBytes',
+      | 'gpuMemoryBytes'
+      | 'instances',
       Point[]
     >
   >;

@@ -103,6 +103,7 @@ function Charts({ stats }: { stats: DeploymentStats }) {
       memory: align([s.memoryBytes]),
       gpu: align([s.gpuUtilPercent]),
       gpuMemory: align([s.gpuMemoryBytes]),
+      instances: align([s.instances]),
     }),
     [stats, s, step],
   );
@@ -110,6 +111,8 @@ function Charts({ stats }: { stats: DeploymentStats }) {
   const errors = total(s.errors4xx) + total(s.errors5xx);
   const p95 = (s.latencyP95Ms ?? []).map(([, v]) => v).filter((v): v is number => v !== null);
   const hasGpu = (s.gpuUtilPercent ?? []).some(([, v]) => v !== null);
+  // Only autoscaled deployments record their instance count over time.
+  const autoscaled = (s.instances ?? []).some(([, v]) => v !== null);
   return (
     <>
       <div className="tiles">
@@ -133,6 +136,9 @@ function Charts({ stats }: { stats: DeploymentStats }) {
           format={(v) => fixed(v, 1)}
         />
         <Chart title="Concurrent requests" data={data.concurrency} series={[{ label: 'in flight', color: '#6366f1' }]} format={(v) => fixed(v, 1)} />
+        {autoscaled && (
+          <Chart title="Instances (autoscaled)" data={data.instances} series={[{ label: 'instances', color: '#0d9488' }]} format={(v) => fixed(v, 0)} />
+        )}
         <Chart title="CPU" data={data.cpu} series={[{ label: 'CPU', color: '#14b8a6' }]} format={(v) => `${fixed(v, 1)}%`} />
         <Chart title="Memory" data={data.memory} series={[{ label: 'memory', color: '#22c55e' }]} format={(v) => bytes(v)} emptyMax={GIB} />
         {hasGpu ? (

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Stats told truthfully through the real stack (issue 6): known traffic — good predictions, bad input the node
@@ -38,6 +39,8 @@ class StatsEndToEndTest {
     private String deploymentId;
     private String secret;
     private String goodBody;
+    private String projectId;
+    private String versionId;
 
     @RegisterExtension
     final StackLogsOnFailure logsOnFailure = new StackLogsOnFailure(() -> stack);
@@ -45,10 +48,12 @@ class StatsEndToEndTest {
     @BeforeAll
     void startStackAndDeploy() throws Exception {
         stack = TestStacks.create("kiln-e2e-stats");
+        // Short autoscaler windows, so growing and shrinking take seconds (node windows stay 10 s).
+        stack.withControlPlaneEnv(Map.of("KILN_AUTOSCALER_STABLE_WINDOW", "10s", "KILN_AUTOSCALER_PANIC_WINDOW", "6s"));
         stack.startControlPlane().startNode("node-stats");
         api = new Api(stack.url()).login(Stack.ADMIN_EMAIL, Stack.ADMIN_PASSWORD);
         JsonNode org = api.get("/api/v1/organizations").body().get(0);
-        String projectId = api.get("/api/v1/organizations/" + org.get("id").asText() + "/projects").body()
+        projectId = api.get("/api/v1/organizations/" + org.get("id").asText() + "/projects").body()
                 .get(0).get("id").asText();
         String modelId = api.post("/api/v1/projects/" + projectId + "/models",
                 Map.of("name", "ssdlite", "task", "object_detection")).body().get("id").asText();
@@ -56,6 +61,7 @@ class StatsEndToEndTest {
         assertThat(version.status()).as(version.raw().body()).isIn(200, 201);
         Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments",
                 Map.of("name", "counted", "modelVersionId", version.body().get("id").asText(), "instances", 1));
+        versionId = version.body().get("id").asText();
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         deploymentId = created.body().get("id").asText();
         Api.Reply key = api.post("/api/v1/projects/" + projectId + "/keys", Map.of("name", "stats"));
@@ -151,6 +157,65 @@ class StatsEndToEndTest {
         long next = now - Math.floorMod(now, WINDOW_MS) + WINDOW_MS;
         AppProcess.sleep(next - now + 50);
         return Instant.ofEpochMilli(next);
+    }
+
+    /**
+     * Issue 16 on real processes: eight clients in a closed loop against a target of two per instance grow the
+     * deployment to its maximum of three (one node: CPU instances spread only over the nodes there are), it shrinks
+     * back to its minimum once the load stops, and at zero instances the next request is held while one starts and
+     * answered with 200.
+     */
+    @Test
+    void autoscalingGrowsUnderLoadShrinksAfterItAndWakesFromZeroForTheFirstRequest() {
+        Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments", Map.of("name", "autoscaled",
+                "modelVersionId", versionId, "timeoutMs", 60_000, "autoscaling", Map.of("minInstances", 1,
+                        "maxInstances", 3, "targetConcurrency", 2, "scaleDownDelaySeconds", 5)));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        String id = created.body().get("id").asText();
+        String url = stack.url() + "/" + id + "/predict";
+        await().atMost(Duration.ofSeconds(120)).until(() -> predictTo(id, goodBody).status() == 200);
+
+        long loadStarted = System.nanoTime();
+        try (SteadyLoad load = new SteadyLoad(url, secret, goodBody, 8)) {
+            load.awaitSuccesses(8);
+            await().atMost(Duration.ofSeconds(90)).until(() -> readyInstances(id) == 3);
+            System.out.printf("autoscaling: 3 instances ready %.1f s after the load started%n",
+                    (System.nanoTime() - loadStarted) / 1e9);
+            assertThat(load.failures(t -> true)).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> desiredInstances(id) == 1 && readyInstances(id) == 1);
+
+        assertThat(api.patch("/api/v1/deployments/" + id, Map.of("autoscaling", Map.of("minInstances", 0))).status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> desiredInstances(id) == 0 && readyInstances(id) == 0);
+        long woken = System.nanoTime();
+        Api.Reply first = predictTo(id, goodBody);
+
+        assertThat(first.status()).as(first.raw().body()).isEqualTo(200);
+        System.out.printf("autoscaling: first request at zero answered in %.1f s%n", (System.nanoTime() - woken) / 1e9);
+        String logs = api.get("/api/v1/deployments/" + id + "/logs").raw().body();
+        // growth may take one step or two (1 → 3, or 1 → 2 → 3), depending on where the load began in a window
+        assertThat(logs).contains("observed concurrency", "→ 3", "3 → 1", "1 → 0", "held for activation, target 2 "
+                + "per instance: 0 → 1");
+        JsonNode series = api.get("/api/v1/deployments/" + id + "/stats").body().get("series").get("instances");
+        List<Integer> counts = new ArrayList<>();
+        series.forEach(point -> counts.add(point.get(1).isNull() ? -1 : point.get(1).asInt()));
+        assertThat(counts).contains(3);
+    }
+
+    private int readyInstances(String id) {
+        return api.get("/api/v1/deployments/" + id).body().get("readyInstances").asInt();
+    }
+
+    private int desiredInstances(String id) {
+        return api.get("/api/v1/deployments/" + id).body().get("autoscaling").get("desiredInstances").asInt();
+    }
+
+    private Api.Reply predictTo(String id, String body) {
+        return api.raw(HttpRequest.newBuilder(URI.create(stack.url() + "/" + id + "/predict"))
+                .timeout(Duration.ofSeconds(90))
+                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private Api.Reply predict(String key, String body) {

@@ -9,7 +9,9 @@ import java.util.UUID;
 
 /**
  * A row of deployments (DESIGN §7): the desired state. {@code status} holds a {@link DeploymentStatus} name;
- * {@code generation} grows with every change that needs new sessions, so the scheduler can roll out.
+ * {@code generation} grows with every change that needs new sessions, so the scheduler can roll out. The
+ * {@code autoscale*} columns hold the policy (all null when autoscaling is off); {@code autoscaledInstances} is the
+ * count the autoscaler wants now, written by the leader.
  */
 @MappedEntity("deployments")
 public record Deployment(@Id UUID id, UUID projectId, String name, UUID modelVersionId, String status,
@@ -18,7 +20,16 @@ public record Deployment(@Id UUID id, UUID projectId, String name, UUID modelVer
                          double evaluationThreshold, int maxBatchSize, int maxQueueDelayMs, int maxQueue,
                          int timeoutMs, @Nullable Integer rateLimitPerSecond, int generation,
                          @Nullable Instant onlineSince, @Nullable UUID createdBy, Instant createdAt,
-                         Instant updatedAt) {
+                         Instant updatedAt, @Nullable Integer autoscaleMinInstances,
+                         @Nullable Integer autoscaleMaxInstances, @Nullable Double autoscaleTargetConcurrency,
+                         @Nullable Integer autoscaleScaleDownDelaySeconds, @Nullable Double autoscaleMaxScaleUpRate,
+                         @Nullable Integer autoscaledInstances) {
+
+    /** The autoscaling policy, or null when autoscaling is off. */
+    public @Nullable Autoscaling autoscaling() {
+        return autoscaleMaxInstances == null ? null : new Autoscaling(autoscaleMinInstances, autoscaleMaxInstances,
+                autoscaleTargetConcurrency, autoscaleScaleDownDelaySeconds, autoscaleMaxScaleUpRate);
+    }
 
     public boolean deleting() {
         return DeploymentStatus.DELETING.name().equals(status);

@@ -88,7 +88,7 @@ class DeploymentService {
         quotas.require(project.organizationId(), demand(null, settings));
         Instant now = Times.now(clock);
         Deployment deployment = row(UUID.randomUUID(), projectId, settings, DeploymentStatus.PENDING.name(), WAITING,
-                1, caller.personId(), now, now);
+                1, caller.personId(), now, now, autoscaled(settings, null));
         insert(deployment);
         audit.record(caller.actor(), "deployment.create", target(project, deployment.id()), settings.asMap());
         events.publishEvent(new DeploymentChanged(deployment.id()));
@@ -133,7 +133,8 @@ class DeploymentService {
         quotas.require(scoped.project().organizationId(), demand(before, after));
         int generation = before.needsNewSessions(after) ? current.generation() + 1 : current.generation();
         Deployment updated = row(current.id(), current.projectId(), after, current.status(), current.statusReason(),
-                generation, current.createdBy(), current.createdAt(), Times.now(clock));
+                generation, current.createdBy(), current.createdAt(), Times.now(clock),
+                autoscaled(after, current.autoscaledInstances()));
         updated = withOnlineSince(updated, current.onlineSince());
         try {
             deployments.update(updated);
@@ -163,7 +164,7 @@ class DeploymentService {
         }
         Deployment deleting = withOnlineSince(row(current.id(), current.projectId(), Settings.of(current),
                 DeploymentStatus.DELETING.name(), "deletion requested", current.generation(), current.createdBy(),
-                current.createdAt(), Times.now(clock)), current.onlineSince());
+                current.createdAt(), Times.now(clock), current.autoscaledInstances()), current.onlineSince());
         deployments.update(deleting);
         audit.record(caller.actor(), "deployment.delete", target(scoped.project(), current.id()),
                 Map.of("name", current.name()));
@@ -242,9 +243,10 @@ class DeploymentService {
 
     /** What a deployment adds to its organization's quotas: itself when new, and the instances and GPUs it asks for. */
     private static Map<Quota, Long> demand(@Nullable Settings before, Settings after) {
-        long instances = after.instances() - (before == null ? 0L : before.instances());
-        long gpus = (long) after.instances() * after.gpusPerInstance()
-                - (before == null ? 0L : (long) before.instances() * before.gpusPerInstance());
+        // An autoscaled deployment may grow to its maximum without asking again: the quota must hold that much.
+        long instances = after.reservedInstances() - (before == null ? 0L : before.reservedInstances());
+        long gpus = (long) after.reservedInstances() * after.gpusPerInstance()
+                - (before == null ? 0L : (long) before.reservedInstances() * before.gpusPerInstance());
         return Map.of(Quota.DEPLOYMENTS, before == null ? 1L : 0L, Quota.INSTANCES, instances, Quota.GPUS, gpus);
     }
 
@@ -269,18 +271,33 @@ class DeploymentService {
     }
 
     private static Deployment row(UUID id, UUID projectId, Settings s, String status, @Nullable String reason,
-                                  int generation, @Nullable UUID createdBy, Instant createdAt, Instant updatedAt) {
+                                  int generation, @Nullable UUID createdBy, Instant createdAt, Instant updatedAt,
+                                  @Nullable Integer autoscaledInstances) {
+        Autoscaling a = s.autoscaling();
         return new Deployment(id, projectId, s.name(), s.modelVersionId(), status, reason, s.instances(),
                 s.resourceType(), s.gpuType(), s.gpusPerInstance(), s.region(), s.evaluationStrategy(),
                 s.evaluationThreshold(), s.maxBatchSize(), s.maxQueueDelayMs(), s.maxQueue(), s.timeoutMs(),
-                s.rateLimitPerSecond(), generation, null, createdBy, createdAt, updatedAt);
+                s.rateLimitPerSecond(), generation, null, createdBy, createdAt, updatedAt,
+                a == null ? null : a.minInstances(), a == null ? null : a.maxInstances(),
+                a == null ? null : a.targetConcurrency(), a == null ? null : a.scaleDownDelaySeconds(),
+                a == null ? null : a.maxScaleUpRate(), autoscaledInstances);
+    }
+
+    /**
+     * The count the autoscaler starts from: what it wanted before, else the configured instances, within the
+     * policy's bounds; null when autoscaling is off.
+     */
+    private static @Nullable Integer autoscaled(Settings s, @Nullable Integer before) {
+        return s.autoscaling() == null ? null : s.autoscaling().bound(before != null ? before : s.instances());
     }
 
     private static Deployment withOnlineSince(Deployment d, @Nullable Instant onlineSince) {
         return new Deployment(d.id(), d.projectId(), d.name(), d.modelVersionId(), d.status(), d.statusReason(),
                 d.instances(), d.resourceType(), d.gpuType(), d.gpusPerInstance(), d.region(), d.evaluationStrategy(),
                 d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(),
-                d.rateLimitPerSecond(), d.generation(), onlineSince, d.createdBy(), d.createdAt(), d.updatedAt());
+                d.rateLimitPerSecond(), d.generation(), onlineSince, d.createdBy(), d.createdAt(), d.updatedAt(),
+                d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances());
     }
 
     private DeploymentView view(Deployment d) {

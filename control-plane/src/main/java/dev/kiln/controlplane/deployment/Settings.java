@@ -2,9 +2,11 @@ package dev.kiln.controlplane.deployment;
 
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
+import dev.kiln.protocol.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -18,19 +20,19 @@ import java.util.UUID;
 record Settings(String name, UUID modelVersionId, int instances, String resourceType, @Nullable String gpuType,
                 int gpusPerInstance, @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                 int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
-                @Nullable Integer rateLimitPerSecond) {
+                @Nullable Integer rateLimitPerSecond, @Nullable Autoscaling autoscaling) {
 
     static final Set<String> EVALUATION_STRATEGIES = Set.of("entropy", "least_confidence", "margin");
 
     /** Defaults of a new deployment; {@code name} and the model version come from the request. */
     static Settings defaults(String name, UUID modelVersionId) {
-        return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null);
+        return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null, null);
     }
 
     static Settings of(Deployment d) {
         return new Settings(d.name(), d.modelVersionId(), d.instances(), d.resourceType(), d.gpuType(),
                 d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(),
-                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond());
+                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(), d.autoscaling());
     }
 
     /**
@@ -57,7 +59,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 r.maxQueue() == null ? maxQueue : r.maxQueue(),
                 r.timeoutMs() == null ? timeoutMs : r.timeoutMs(),
                 r.rateLimitPerSecond() == null ? rateLimitPerSecond
-                        : (r.rateLimitPerSecond() == 0 ? null : r.rateLimitPerSecond()));
+                        : (r.rateLimitPerSecond() == 0 ? null : r.rateLimitPerSecond()),
+                r.autoscaling() == null ? autoscaling : r.autoscaling().applyTo(autoscaling));
     }
 
     /** Adds a detail per invalid field. */
@@ -95,13 +98,46 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
             problems.add("rateLimitPerSecond", "must be at least 1 (or 0 on PATCH to remove the limit)",
                     "value_error.range");
         }
+        if (autoscaling != null) {
+            validateAutoscaling(problems, autoscaling);
+        }
+    }
+
+    /** Checked under body.autoscaling.<field>; min ≤ max ≤ 64 and the rest as the table's CHECKs. */
+    private static void validateAutoscaling(Problems problems, Autoscaling a) {
+        if (a.minInstances() < 0 || a.minInstances() > 64) {
+            autoscalingProblem(problems, "minInstances", "must be between 0 and 64");
+        } else if (a.minInstances() > a.maxInstances()) {
+            autoscalingProblem(problems, "minInstances", "must not exceed maxInstances (" + a.maxInstances() + ")");
+        }
+        if (a.maxInstances() < 1 || a.maxInstances() > 64) {
+            autoscalingProblem(problems, "maxInstances", "must be between 1 and 64");
+        }
+        if (!(a.targetConcurrency() > 0 && a.targetConcurrency() <= 10_000)) {
+            autoscalingProblem(problems, "targetConcurrency", "must be above 0 and at most 10000");
+        }
+        if (a.scaleDownDelaySeconds() < 0 || a.scaleDownDelaySeconds() > 86_400) {
+            autoscalingProblem(problems, "scaleDownDelaySeconds", "must be between 0 and 86400");
+        }
+        if (a.maxScaleUpRate() != null && !(a.maxScaleUpRate() >= 1 && a.maxScaleUpRate() <= 1000)) {
+            autoscalingProblem(problems, "maxScaleUpRate", "must be between 1 and 1000");
+        }
+    }
+
+    private static void autoscalingProblem(Problems problems, String field, String msg) {
+        problems.add(new ErrorBody.Detail(List.of("body", "autoscaling", field), msg, "value_error.range"));
+    }
+
+    /** The most instances these settings may run: what the quotas must allow. */
+    int reservedInstances() {
+        return autoscaling == null ? instances : Math.max(instances, autoscaling.maxInstances());
     }
 
     /** The same settings with another GPU type (the catalog's spelling of the one asked for). */
     Settings withGpuType(String type) {
         return new Settings(name, modelVersionId, instances, resourceType, type, gpusPerInstance, region,
                 evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
-                rateLimitPerSecond);
+                rateLimitPerSecond, autoscaling);
     }
 
     /** Whether going from this to {@code next} needs new model sessions (a new generation, rolled out). */
@@ -142,6 +178,7 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         m.put("maxQueue", maxQueue);
         m.put("timeoutMs", timeoutMs);
         m.put("rateLimitPerSecond", rateLimitPerSecond);
+        m.put("autoscaling", autoscaling == null ? null : autoscaling.toString());
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.deployment;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -24,7 +25,49 @@ final class Views {
                              @Nullable String evaluationStrategy, @Nullable Double evaluationThreshold,
                              @Nullable Integer maxBatchSize, @Nullable Integer maxQueueDelayMs,
                              @Nullable Integer maxQueue, @Nullable Integer timeoutMs,
-                             @Nullable Integer rateLimitPerSecond) {
+                             @Nullable Integer rateLimitPerSecond, @Nullable AutoscalingRequest autoscaling) {
+    }
+
+    /**
+     * The {@code autoscaling} object of create and PATCH. Its absent fields keep their values (the defaults when
+     * autoscaling starts); {@code enabled: false} turns autoscaling off and the deployment runs {@code instances}.
+     */
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record AutoscalingRequest(@Nullable Boolean enabled, @Nullable Integer minInstances, @Nullable Integer maxInstances,
+                              @Nullable Double targetConcurrency, @Nullable Integer scaleDownDelaySeconds,
+                              @Nullable Double maxScaleUpRate) {
+
+        static final Autoscaling DEFAULTS = new Autoscaling(1, 4, 4, 60, null);
+
+        /** The policy after this change to {@code current} (null when off); null when it turns autoscaling off. */
+        @Nullable Autoscaling applyTo(@Nullable Autoscaling current) {
+            if (Boolean.FALSE.equals(enabled)) {
+                return null;
+            }
+            Autoscaling base = current == null ? DEFAULTS : current;
+            int min = minInstances == null ? base.minInstances() : minInstances;
+            // Raising the minimum above the default maximum of a new policy raises the maximum with it.
+            int max = maxInstances != null ? maxInstances : current == null ? Math.max(min, base.maxInstances())
+                    : base.maxInstances();
+            return new Autoscaling(min, max,
+                    targetConcurrency == null ? base.targetConcurrency() : targetConcurrency,
+                    scaleDownDelaySeconds == null ? base.scaleDownDelaySeconds() : scaleDownDelaySeconds,
+                    maxScaleUpRate == null ? base.maxScaleUpRate() : (maxScaleUpRate == 0 ? null : maxScaleUpRate));
+        }
+    }
+
+    /** The autoscaling object of the deployment JSON: the policy and the count the autoscaler wants now. */
+    @Serdeable
+    record AutoscalingView(boolean enabled, int minInstances, int maxInstances, double targetConcurrency,
+                           int scaleDownDelaySeconds, @Nullable Double maxScaleUpRate, int desiredInstances) {
+
+        static @Nullable AutoscalingView of(Deployment d) {
+            Autoscaling a = d.autoscaling();
+            return a == null ? null : new AutoscalingView(true, a.minInstances(), a.maxInstances(),
+                    a.targetConcurrency(), a.scaleDownDelaySeconds(), a.maxScaleUpRate(),
+                    d.autoscaledInstances() == null ? a.bound(d.instances()) : d.autoscaledInstances());
+        }
     }
 
     @Serdeable
@@ -34,14 +77,14 @@ final class Views {
                           @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                           int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
                           @Nullable Integer rateLimitPerSecond, int generation, Instant createdAt,
-                          Instant updatedAt) {
+                          Instant updatedAt, @Nullable AutoscalingView autoscaling) {
 
         static DeploymentView of(Deployment d, String versionTag, int readyInstances) {
             return new DeploymentView(d.id(), d.projectId(), d.name(), d.modelVersionId(), versionTag, d.status(),
                     d.statusReason(), d.instances(), readyInstances, d.resourceType(), d.gpuType(),
                     d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(),
                     d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(),
-                    d.generation(), d.createdAt(), d.updatedAt());
+                    d.generation(), d.createdAt(), d.updatedAt(), AutoscalingView.of(d));
         }
     }
 

@@ -43,9 +43,11 @@ public class Gateway {
     private final RateLimiter limiter;
     private final ByteBudget budget;
     private final KeyConcurrency concurrency;
+    private final Activator activator;
 
     Gateway(KeyVerifier keys, RoutingTable routes, Balancer balancer, NodeForwarder forwarder, GatewayConfig config,
-            RateLimiter limiter) {
+            RateLimiter limiter, Activator activator) {
+        this.activator = activator;
         this.budget = new ByteBudget(config.inflightBudget(Runtime.getRuntime().maxMemory()));
         this.concurrency = new KeyConcurrency(config.maxConcurrentPerKey());
         this.keys = keys;
@@ -167,8 +169,17 @@ public class Gateway {
         if (declared > config.maxBodySize()) {
             return done(tooLarge(predictId));
         }
-        if (route.ready().isEmpty()) {
-            return done(noReadyInstance(route, predictId)); // before reading a body that would go nowhere
+        if (route.ready().isEmpty()) { // held (autoscaled) or refused before reading a body that would go nowhere
+            return activator.activate(route).thenCompose(activation -> switch (activation) {
+                case Activation.Ready ready -> readBody(ready.route(), request, predictId, copies, then);
+                case Activation.Inactive inactive -> done(noReadyInstance(route, predictId));
+                case Activation.Full full -> done(DataPlaneResponses.unavailable("Deployment " + route.deploymentId()
+                        + " is starting an instance and already holds " + full.limit() + " requests; retry shortly.",
+                        predictId, config.retryAfter()));
+                case Activation.TimedOut timedOut -> done(DataPlaneResponses.unavailable("Deployment "
+                        + route.deploymentId() + " had no ready instance within its timeout of " + route.timeoutMs()
+                        + " ms; an instance is starting, retry shortly.", predictId, config.retryAfter()));
+            });
         }
         if (!(request instanceof ServerHttpRequest<?> server)) {
             throw new IllegalStateException("Predictions arrive through the HTTP server");
@@ -199,7 +210,9 @@ public class Gateway {
 
     /** Sends {@code body} to the least busy ready instance's {@code call} endpoint, retrying once elsewhere. */
     CompletableFuture<Reply> dispatch(Route route, NodeCall call, byte[] body, String predictId) {
-        return dispatch(route.deploymentId(), route, call, body, predictId, Set.of());
+        // A route read before an activation has no instance; the table has the one that woke the request.
+        Route latest = route.ready().isEmpty() ? routes.current(route.deploymentId()).orElse(route) : route;
+        return dispatch(route.deploymentId(), latest, call, body, predictId, Set.of());
     }
 
     /** Sends to the least busy ready instance; once more to another one if the first cannot be reached. */

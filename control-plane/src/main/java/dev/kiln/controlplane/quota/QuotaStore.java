@@ -87,8 +87,10 @@ class QuotaStore {
     Map<Quota, Long> usage(UUID organizationId, Instant now) {
         Map<Quota, Long> used = new EnumMap<>(Quota.class);
         jdbc.prepareStatement("""
-                SELECT count(*), coalesce(sum(d.instances), 0), coalesce(sum(d.instances * d.gpus_per_instance), 0)
+                SELECT count(*), coalesce(sum(r.reserved), 0), coalesce(sum(r.reserved * d.gpus_per_instance), 0)
                 FROM deployments d JOIN projects p ON p.id = d.project_id
+                -- an autoscaled deployment holds its maximum: it may grow to it without asking
+                CROSS JOIN LATERAL (SELECT greatest(d.instances, coalesce(d.autoscale_max_instances, 0)) AS reserved) r
                 WHERE p.organization_id = ? AND d.status <> 'DELETING'""", s -> {
             s.setObject(1, organizationId);
             try (ResultSet rows = s.executeQuery()) {

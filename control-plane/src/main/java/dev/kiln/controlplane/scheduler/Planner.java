@@ -40,6 +40,11 @@ public final class Planner {
         this.config = config;
     }
 
+    /** The instances to keep: the autoscaler's current count while autoscaling is on, else the configured one. */
+    static int desiredInstances(Deployment deployment) {
+        return deployment.autoscaledInstances() != null ? deployment.autoscaledInstances() : deployment.instances();
+    }
+
     private record Carry(int attempts, String error) {
     }
 
@@ -49,7 +54,7 @@ public final class Planner {
      * @param capacity   the round's free capacity; placements and releases are recorded in it
      */
     public Plan plan(Deployment deployment, List<Instance> instances, Capacity capacity, Instant now) {
-        int desired = deployment.instances();
+        int desired = desiredInstances(deployment);
         Set<UUID> delete = new LinkedHashSet<>();
         Set<UUID> drain = new LinkedHashSet<>();
 

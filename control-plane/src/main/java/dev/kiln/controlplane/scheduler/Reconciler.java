@@ -58,13 +58,15 @@ public class Reconciler {
     private final NodesConfig nodesConfig;
     private final Planner planner;
     private final Clock clock;
+    private final AutoscaleJob autoscaling;
     private long term;
     private Instant listeningSince;
 
     Reconciler(LeaderLock leader, NodeRepository nodes, NodeGpuRepository gpus, InstanceRepository instances,
                DeploymentRepository deployments, SchedulerStore store, TransactionOperations<Connection> tx,
                ApplicationEventPublisher<Object> events, NodesConfig nodesConfig, SchedulerConfig config,
-               Clock clock) {
+               Clock clock, AutoscaleJob autoscaling) {
+        this.autoscaling = autoscaling;
         this.leader = leader;
         this.nodes = nodes;
         this.gpus = gpus;
@@ -89,6 +91,7 @@ public class Reconciler {
             listeningSince = now;
         }
         markSilentNodesLost(now);
+        autoscaling.runOnce(now);
         reconcileDeployments(now);
         return true;
     }

@@ -44,9 +44,11 @@ class StatsService {
     private final StatsReader reader;
     private final StatsConfig config;
     private final Clock clock;
+    private final ScalePoints scalePoints;
 
     StatsService(DeploymentScope scope, DeploymentRepository deployments, Access access, StatsReader reader,
-                 StatsConfig config, Clock clock) {
+                 StatsConfig config, Clock clock, ScalePoints scalePoints) {
+        this.scalePoints = scalePoints;
         this.scope = scope;
         this.deployments = deployments;
         this.access = access;
@@ -95,6 +97,7 @@ class StatsService {
         StatsReader.Grid grid = new StatsReader.Grid(gridFrom, to, stepSeconds * 1000);
         StatsReader.Requests r = reader.requests(List.of(deploymentId), grid, fromMinutes).get(deploymentId);
         StatsReader.Usage usage = reader.usage(deploymentId, grid, fromMinutes);
+        Integer[] instances = scalePoints.series(deploymentId, grid);
         StatsViews.Series series = new StatsViews.Series(
                 points(grid, i -> r.requests[i]), points(grid, i -> r.errors4xx[i]), points(grid, i -> r.errors5xx[i]),
                 points(grid, i -> Histograms.percentileMs(r.total[i], 50)),
@@ -102,7 +105,8 @@ class StatsService {
                 points(grid, i -> Histograms.percentileMs(r.total[i], 99)),
                 points(grid, i -> r.concurrency[i]),
                 points(grid, i -> usage.cpuPercent()[i]), points(grid, i -> round(usage.memoryBytes()[i])),
-                points(grid, i -> usage.gpuUtilPercent()[i]), points(grid, i -> round(usage.gpuMemoryBytes()[i])));
+                points(grid, i -> usage.gpuUtilPercent()[i]), points(grid, i -> round(usage.gpuMemoryBytes()[i])),
+                points(grid, i -> instances[i]));
         Instant createdAt = deployment.createdAt();
         Instant availableFrom = from.isAfter(createdAt) ? from : createdAt;
         Instant availableTo = to.isBefore(now) ? to : now;

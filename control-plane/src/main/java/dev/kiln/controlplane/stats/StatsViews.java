@@ -18,7 +18,8 @@ final class StatsViews {
     record Series(List<List<Object>> requests, List<List<Object>> errors4xx, List<List<Object>> errors5xx,
                   List<List<Object>> latencyP50Ms, List<List<Object>> latencyP95Ms, List<List<Object>> latencyP99Ms,
                   List<List<Object>> concurrency, List<List<Object>> cpuPercent, List<List<Object>> memoryBytes,
-                  List<List<Object>> gpuUtilPercent, List<List<Object>> gpuMemoryBytes) {
+                  List<List<Object>> gpuUtilPercent, List<List<Object>> gpuMemoryBytes,
+                  List<List<Object>> instances) {
     }
 
     /**

@@ -220,6 +220,92 @@ class DeploymentApiTest extends ApiTest {
         assertThat(stranger.delete("/api/v1/deployments/" + id + "?confirm=x").status()).isEqualTo(404);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void autoscalingIsOffByDefaultAndCreateAndPatchTakeTheNestedObject() {
+        Api.Response plain = create(Map.of("name", unique("fixed"), "modelVersionId", versionId));
+        Api.Response scaled = create(Map.of("name", unique("auto"), "modelVersionId", versionId, "autoscaling",
+                Map.of("minInstances", 0, "maxInstances", 3, "targetConcurrency", 2, "scaleDownDelaySeconds", 30)));
+        String id = scaled.get("id");
+
+        Api.Response wider = admin.patch("/api/v1/deployments/" + id, Map.of("autoscaling", Map.of("maxInstances", 5,
+                "maxScaleUpRate", 2)));
+        Api.Response off = admin.patch("/api/v1/deployments/" + id, Map.of("autoscaling", Map.of("enabled", false)));
+
+        assertThat(plain.map().get("autoscaling")).isNull();
+        assertThat(scaled.status()).as(scaled.body()).isEqualTo(201);
+        assertThat((Map<String, Object>) scaled.map().get("autoscaling")).containsEntry("enabled", true)
+                .containsEntry("minInstances", 0).containsEntry("maxInstances", 3)
+                .containsEntry("targetConcurrency", 2.0).containsEntry("scaleDownDelaySeconds", 30)
+                .containsEntry("desiredInstances", 1);
+        assertThat((Map<String, Object>) wider.map().get("autoscaling")).containsEntry("minInstances", 0)
+                .containsEntry("maxInstances", 5).containsEntry("maxScaleUpRate", 2.0)
+                .containsEntry("targetConcurrency", 2.0);
+        assertThat(wider.map()).containsEntry("generation", scaled.map().get("generation"));
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(off.map().get("autoscaling")).isNull();
+        assertThat(off.map()).containsEntry("instances", 1);
+    }
+
+    @Test
+    void invalidAutoscalingIs400NamingTheFieldAndNothingIsWritten() {
+        String id = create(Map.of("name", unique("auto-bad"), "modelVersionId", versionId)).get("id");
+
+        Api.Response inverted = admin.patch("/api/v1/deployments/" + id, Map.of("autoscaling",
+                Map.of("minInstances", 4, "maxInstances", 2)));
+        Api.Response outOfRange = create(Map.of("name", unique("auto-bad"), "modelVersionId", versionId,
+                "autoscaling", Map.of("maxInstances", 65, "targetConcurrency", 0, "scaleDownDelaySeconds", -1)));
+        Api.Response unknown = admin.patchRaw("/api/v1/deployments/" + id, "{\"autoscaling\": {\"minimum\": 1}}");
+
+        assertThat(inverted.status()).isEqualTo(400);
+        assertThat(locs(inverted)).containsExactly(List.of("body", "autoscaling", "minInstances"));
+        assertThat(outOfRange.status()).isEqualTo(400);
+        assertThat(locs(outOfRange)).contains(List.of("body", "autoscaling", "maxInstances"),
+                List.of("body", "autoscaling", "targetConcurrency"),
+                List.of("body", "autoscaling", "scaleDownDelaySeconds"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("minimum");
+        assertThat(admin.get("/api/v1/deployments/" + id).map().get("autoscaling")).isNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAutoscaledDeploymentHoldsItsMaximumInTheInstancesQuota() {
+        String orgId = admin.get("/api/v1/projects/" + projectId).get("organizationId");
+        String quotas = "/api/v1/organizations/" + orgId + "/quotas";
+        Map<String, Object> instances = ((List<Map<String, Object>>) admin.get(quotas).map().get("quotas")).stream()
+                .filter(q -> "instances".equals(q.get("name"))).findFirst().orElseThrow();
+        long used = ((Number) instances.get("used")).longValue();
+        assertThat(admin.patch(quotas, Map.of("instances", used + 2)).status()).isEqualTo(200);
+        try {
+            Api.Response over = create(Map.of("name", unique("auto-big"), "modelVersionId", versionId,
+                    "autoscaling", Map.of("minInstances", 1, "maxInstances", 3)));
+            Api.Response within = create(Map.of("name", unique("auto-fits"), "modelVersionId", versionId,
+                    "autoscaling", Map.of("minInstances", 1, "maxInstances", 2)));
+            Api.Response grow = admin.patch("/api/v1/deployments/" + within.get("id"),
+                    Map.of("autoscaling", Map.of("maxInstances", 3)));
+
+            assertThat(over.status()).as(over.body()).isEqualTo(403);
+            assertThat(over.get("message")).contains("instances");
+            assertThat(within.status()).as(within.body()).isEqualTo(201);
+            assertThat(grow.status()).isEqualTo(403);
+        } finally {
+            admin.patchRaw(quotas, "{\"instances\": null}");
+        }
+    }
+
+    @Test
+    void aViewerCannotTurnOnAutoscaling() {
+        String id = create(Map.of("name", unique("auto-viewer"), "modelVersionId", versionId)).get("id");
+        UUID orgId = UUID.fromString(admin.get("/api/v1/projects/" + projectId).get("organizationId"));
+        Api asViewer = anonymous.login(tenants.user(orgId, Role.VIEWER).email(), Tenants.PASSWORD);
+
+        Api.Response r = asViewer.patch("/api/v1/deployments/" + id, Map.of("autoscaling", Map.of("maxInstances", 2)));
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(admin.get("/api/v1/deployments/" + id).map().get("autoscaling")).isNull();
+    }
+
     /** A new GPU type in the catalog (the bootstrap admin is an operator); the database is shared, so unique. */
     private String gpuType() {
         String name = unique("H100");

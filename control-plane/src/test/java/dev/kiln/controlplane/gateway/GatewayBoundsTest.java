@@ -62,6 +62,8 @@ class GatewayBoundsTest extends FleetTestBase {
     RoutingTable routes;
     @Inject
     KeyVerifier keys;
+    @Inject
+    Activator activator;
 
     private HttpServer heldNode;
     private final AtomicInteger arrived = new AtomicInteger();
@@ -75,6 +77,7 @@ class GatewayBoundsTest extends FleetTestBase {
         Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("kiln.gateway.inflight-bytes", "3MB");
         properties.put("kiln.gateway.max-concurrent-per-key", "3");
+        properties.put("kiln.activation.queue", "2");
         return properties;
     }
 
@@ -196,6 +199,68 @@ class GatewayBoundsTest extends FleetTestBase {
                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", chunked.toByteArray());
 
         assertThat(response).startsWith("HTTP/1.1 413");
+    }
+
+    @Test
+    void aRequestToADeploymentScaledToZeroIsHeldReportedAsDemandAndAnsweredOnceAnInstanceIsReady() {
+        UUID cold = scaledToZero(30_000);
+        answer.countDown(); // the node answers at once
+
+        CompletableFuture<HttpResponse<String>> held = sendAsync(predictTo(cold, key, body(1000)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixtures.column(
+                "SELECT held FROM deployment_demand WHERE deployment_id = ?", Integer.class, cold).equals(List.of(1)));
+        assertThat(held).isNotDone();
+        reconciler.runOnce(); // the leader's autoscaler reads the demand: 0 → 1
+        UUID node = fixtures.single("SELECT node_id FROM instances WHERE deployment_id = ?", UUID.class, cold);
+        UUID instance = fixtures.single("SELECT id FROM instances WHERE deployment_id = ?", UUID.class, cold);
+        registry.heartbeat(nodes.findById(node).orElseThrow(), new Heartbeat(List.of(
+                new InstanceReport(instance, InstanceStatus.READY, null, 0)), List.of(), 0, 0, List.of(), List.of()));
+
+        HttpResponse<String> response = held.orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(NODE_ANSWER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixtures.column(
+                "SELECT held FROM deployment_demand WHERE deployment_id = ?", Integer.class, cold).isEmpty());
+    }
+
+    @Test
+    void pastTheActivationQueueA503WithRetryAfterAtOnceAndPastTheTimeoutA503Too() {
+        UUID cold = scaledToZero(1500);
+
+        CompletableFuture<HttpResponse<String>> first = sendAsync(predictTo(cold, key, body(1000)));
+        CompletableFuture<HttpResponse<String>> second = sendAsync(predictTo(cold, key, body(1000)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixtures.column(
+                "SELECT held FROM deployment_demand WHERE deployment_id = ?", Integer.class, cold).equals(List.of(2)));
+        HttpResponse<String> third = send(predictTo(cold, key, body(1000)));
+
+        assertError(third, 503, "ServiceUnavailable");
+        assertThat(third.body()).contains("already holds 2 requests");
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
+        for (HttpResponse<String> timedOut : List.of(first.join(), second.join())) {
+            assertError(timedOut, 503, "ServiceUnavailable");
+            assertThat(timedOut.body()).contains("within its timeout of 1500 ms");
+            assertThat(timedOut.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
+    /** An autoscaled deployment (min 0) of the project with no instance, known to the gateway as autoscaled. */
+    private UUID scaledToZero(int timeoutMs) {
+        UUID version = fixtures.modelVersion(project, new byte[]{4, 5, 6}).id();
+        UUID cold = fixtures.cpuDeployment(project, version, 1);
+        fixtures.autoscale(cold, 0, 2, 1, 60, 0, clock.instant());
+        fixtures.update("UPDATE deployments SET timeout_ms = ? WHERE id = ?", timeoutMs, cold);
+        keys.reload();
+        routes.refresh();
+        activator.refreshAutoscaled();
+        return cold;
+    }
+
+    private HttpRequest predictTo(UUID target, String secret, byte[] body) {
+        return HttpRequest.newBuilder(uri("/" + target + "/predict"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + secret)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
     private UUID readyDeployment() {

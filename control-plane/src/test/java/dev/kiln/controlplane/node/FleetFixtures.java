@@ -106,6 +106,24 @@ public final class FleetFixtures {
         return id;
     }
 
+    /** Turns autoscaling on for a deployment, at {@code current} instances, last changed at {@code changedAt}. */
+    public void autoscale(UUID deploymentId, int min, int max, double target, int scaleDownDelaySeconds, int current,
+                          Instant changedAt) {
+        update("""
+                UPDATE deployments SET autoscale_min_instances = ?, autoscale_max_instances = ?,
+                       autoscale_target_concurrency = ?, autoscale_scale_down_delay_seconds = ?,
+                       autoscaled_instances = ?, autoscaled_at = ? WHERE id = ?""",
+                min, max, target, scaleDownDelaySeconds, current, Timestamp.from(changedAt), deploymentId);
+    }
+
+    /** A node's 10-second stats window of one instance: the most requests in flight, and how many it served. */
+    public void window(UUID instanceId, UUID deploymentId, Instant start, int maxConcurrency, long requests) {
+        update("""
+                INSERT INTO stats_windows (source, start, deployment_id, seconds, requests, errors_4xx, errors_5xx,
+                                           max_concurrency, max_queue_depth) VALUES (?, ?, ?, 10, ?, 0, 0, ?, 0)""",
+                instanceId, Timestamp.from(start), deploymentId, requests, maxConcurrency);
+    }
+
     /** A project key; {@code scope} null means every deployment of the project. Returns the secret. */
     public String key(UUID projectId, Set<UUID> scope) {
         String secret = "kiln_" + Secrets.randomBase64Url(32);

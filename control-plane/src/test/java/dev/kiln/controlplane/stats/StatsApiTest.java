@@ -91,6 +91,24 @@ class StatsApiTest extends StatsTestBase {
     }
 
     @Test
+    void theInstancesSeriesShowsTheMostInstancesWantedInEachStepFromTheAutoscalersPoints() {
+        UUID deployment = deployment();
+        UUID plain = deployment();
+        Instant from = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
+        String points = "INSERT INTO deployment_scale_points (deployment_id, at, instances) VALUES (?, ?, ?)";
+        fixtures.update(points, deployment, java.sql.Timestamp.from(from.minusSeconds(30)), 1);
+        fixtures.update(points, deployment, java.sql.Timestamp.from(from.plusSeconds(12)), 3);
+        fixtures.update(points, deployment, java.sql.Timestamp.from(from.plusSeconds(15)), 2);
+        String range = "/stats?step=10&from=" + from + "&to=" + from.plusSeconds(40);
+
+        List<List<Object>> instances = series(admin.get("/api/v1/deployments/" + deployment + range), "instances");
+
+        assertThat(instances.stream().map(point -> point.get(1)).toList()).containsExactly(1, 3, 2, 2);
+        assertThat(series(admin.get("/api/v1/deployments/" + plain + range), "instances"))
+                .allMatch(point -> point.get(1) == null);
+    }
+
+    @Test
     void badRangesAreRefusedWithTheFieldNamed() {
         UUID deployment = deployment();
         String base = "/api/v1/deployments/" + deployment + "/stats";
