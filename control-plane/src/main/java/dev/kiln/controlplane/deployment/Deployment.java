@@ -3,13 +3,19 @@ package dev.kiln.controlplane.deployment;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.annotation.sql.ColumnTransformer;
+import io.micronaut.data.model.DataType;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * A row of deployments (DESIGN §7): the desired state. {@code status} holds a {@link DeploymentStatus} name;
  * {@code generation} grows with every change that needs new sessions, so the scheduler can roll out.
+ * {@code traffic} splits requests between model versions (empty: {@code modelVersionId} takes them all; else
+ * {@code modelVersionId} is its primary, see {@link Traffic}).
  */
 @MappedEntity("deployments")
 public record Deployment(@Id UUID id, UUID projectId, String name, UUID modelVersionId, String status,
@@ -18,7 +24,9 @@ public record Deployment(@Id UUID id, UUID projectId, String name, UUID modelVer
                          double evaluationThreshold, int maxBatchSize, int maxQueueDelayMs, int maxQueue,
                          int timeoutMs, @Nullable Integer rateLimitPerSecond, int generation,
                          @Nullable Instant onlineSince, @Nullable UUID createdBy, Instant createdAt,
-                         Instant updatedAt) {
+                         Instant updatedAt,
+                         @TypeDef(type = DataType.STRING, converter = TrafficConverter.class)
+                         @ColumnTransformer(write = "?::jsonb") List<TrafficSplit> traffic) {
 
     public boolean deleting() {
         return DeploymentStatus.DELETING.name().equals(status);
