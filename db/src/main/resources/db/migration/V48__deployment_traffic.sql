@@ -4,6 +4,9 @@ ALTER TABLE deployments ADD COLUMN traffic jsonb;
 ALTER TABLE instances ADD COLUMN model_version_id uuid REFERENCES model_versions (id);
 UPDATE instances i SET model_version_id = d.model_version_id FROM deployments d WHERE d.id = i.deployment_id;
 ALTER TABLE instances ALTER COLUMN model_version_id SET NOT NULL;
+-- A shadow instance only ever gets mirrored copies: the gateway never lets it answer a caller, even while a
+-- traffic change that removed the shadow is still rolling out.
+ALTER TABLE instances ADD COLUMN shadow boolean NOT NULL DEFAULT false;
 -- An insert that names no version (older writers, raw fixtures) runs the deployment's primary version.
 CREATE FUNCTION instances_default_model_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -20,11 +20,12 @@ public record Plan(List<NewInstance> create, Set<UUID> drain, Set<UUID> delete, 
                    DeploymentStatus status, @Nullable String reason) {
 
     /**
-     * A new instance of model version {@code modelVersionId}; {@code attempts} and {@code error} carry over from the
+     * A new instance of model version {@code modelVersionId} (a {@code shadow} one only gets mirrored copies);
+     * {@code attempts} and {@code error} carry over from the
      * failed one it retries.
      */
     public record NewInstance(UUID nodeId, List<Integer> gpuIndices, int attempts, @Nullable String error,
-                              UUID modelVersionId) {
+                              UUID modelVersionId, boolean shadow) {
     }
 
     public boolean changesInstances() {

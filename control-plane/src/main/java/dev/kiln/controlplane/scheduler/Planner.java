@@ -3,6 +3,7 @@ package dev.kiln.controlplane.scheduler;
 import dev.kiln.controlplane.deployment.Deployment;
 import dev.kiln.controlplane.deployment.DeploymentStatus;
 import dev.kiln.controlplane.deployment.Traffic;
+import dev.kiln.controlplane.deployment.TrafficSplit;
 import dev.kiln.controlplane.node.Instance;
 import dev.kiln.protocol.InstanceStatus;
 
@@ -53,7 +54,10 @@ public final class Planner {
     public Plan plan(Deployment deployment, List<Instance> instances, Capacity capacity, Instant now) {
         int desired = deployment.instances();
         // Each version of the traffic list is kept at its own count; see Traffic for how they are split.
-        Map<UUID, Integer> perVersion = Traffic.instancesPerVersion(Traffic.effective(deployment), desired);
+        List<TrafficSplit> traffic = Traffic.effective(deployment);
+        Map<UUID, Integer> perVersion = Traffic.instancesPerVersion(traffic, desired);
+        Set<UUID> shadows = traffic.stream().filter(TrafficSplit::shadow).map(TrafficSplit::modelVersionId)
+                .collect(Collectors.toSet());
         Set<UUID> delete = new LinkedHashSet<>();
         Set<UUID> drain = new LinkedHashSet<>();
 
@@ -69,7 +73,8 @@ public final class Planner {
                 delete.add(instance.id()); // its node row is gone: nothing runs it any more
             } else if (LIVE.contains(instance.status())) {
                 if (instance.generation() != deployment.generation()
-                        || !perVersion.containsKey(instance.modelVersionId())) {
+                        || !perVersion.containsKey(instance.modelVersionId())
+                        || instance.shadow() != shadows.contains(instance.modelVersionId())) {
                     old.add(instance);
                 } else {
                     (capacity.draining(instance.nodeId()) ? moving : current).get(instance.modelVersionId())
@@ -103,7 +108,7 @@ public final class Planner {
                 }
                 Carry carry = retries.isEmpty() ? new Carry(0, null) : retries.poll();
                 create.add(new Plan.NewInstance(spot.get().nodeId(), spot.get().gpuIndices(), carry.attempts(),
-                        carry.error(), version.getKey()));
+                        carry.error(), version.getKey(), shadows.contains(version.getKey())));
                 placed++;
             }
             unplaced.addAll(retries);

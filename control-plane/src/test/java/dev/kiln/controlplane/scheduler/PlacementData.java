@@ -70,17 +70,18 @@ final class PlacementData {
     static Instance instance(Deployment d, NodeSlot node, InstanceStatus status, int generation, Instant updatedAt,
                              Integer... gpus) {
         return new Instance(UUID.randomUUID(), d.id(), generation, node.id(), Arrays.asList(gpus), status, null, 0,
-                T0, updatedAt, d.modelVersionId());
+                T0, updatedAt, d.modelVersionId(), false);
     }
 
-    /** A READY (or other) instance of one model version of the deployment. */
+    /** A READY (or other) instance of one model version of the deployment (a shadow one if the list says so). */
     static Instance ofVersion(Deployment d, UUID versionId, NodeSlot node, InstanceStatus status) {
+        boolean shadow = d.traffic().stream().anyMatch(t -> t.shadow() && t.modelVersionId().equals(versionId));
         return new Instance(UUID.randomUUID(), d.id(), d.generation(), node.id(), List.of(), status, null, 0, T0, T0,
-                versionId);
+                versionId, shadow);
     }
 
     static Instance failed(Deployment d, NodeSlot node, String error, int attempts, Instant failedAt) {
         return new Instance(UUID.randomUUID(), d.id(), d.generation(), node.id(), List.of(), InstanceStatus.FAILED,
-                error, attempts, T0, failedAt, d.modelVersionId());
+                error, attempts, T0, failedAt, d.modelVersionId(), false);
     }
 }
