@@ -36,8 +36,8 @@ class TrafficApiTest extends ApiTest {
         clients();
         projectId = defaultProjectId();
         String modelId = model("traffic-model");
-        v1 = version(modelId, "ssdlite320_mobilenet_v3.onnx");
-        v2 = version(modelId, "ssdlite320_mobilenet_v3.onnx");
+        v1 = version(modelId, "mobilenet_v3_small.onnx");
+        v2 = version(modelId, "mobilenet_v3_small.onnx");
         otherModelsVersion = version(model("traffic-other"), "mobilenet_v3_small.onnx");
     }
 

@@ -303,4 +303,24 @@ class PlannerTest {
         assertThat(switching.drain()).containsExactly(onV1.id());
         assertThat(switching.status()).isEqualTo(DeploymentStatus.ONLINE);
     }
+
+    @Test
+    void aShadowMadeAServingVersionGetsServingInstancesBeforeItsShadowOneDrains() {
+        Deployment base = cpu(1);
+        UUID v1 = base.modelVersionId();
+        UUID v2 = UUID.randomUUID();
+        Deployment mirrored = withTraffic(base, List.of(new TrafficSplit(v1, 100, false),
+                new TrafficSplit(v2, 10, true)));
+        Instance shadowOne = ofVersion(mirrored, v2, a, InstanceStatus.READY);
+        Instance primaryOne = ofVersion(mirrored, v1, b, InstanceStatus.READY);
+        Deployment promoted = withTraffic(base, List.of(new TrafficSplit(v2, 100, false)));
+
+        Plan plan = plan(promoted, List.of(shadowOne, primaryOne), a, b);
+
+        assertThat(plan.create()).singleElement().satisfies(created -> {
+            assertThat(created.modelVersionId()).isEqualTo(v2);
+            assertThat(created.shadow()).isFalse();
+        });
+        assertThat(plan.drain()).isEmpty();
+    }
 }
