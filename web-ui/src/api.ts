@@ -368,6 +368,9 @@ export interface Instance {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  modelVersionId?: string;
+  versionTag?: string;
+  shadow?: boolean;
 }
 
 export type Point = [number, number | null];

@@ -40,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatsEndToEndTest {
     private static final int SPLIT_REQUESTS = 1000;
+    private static final String CLASSIFIER = "mobilenet_v3_small.onnx";
     private static final int GOOD = 40;
     private static final int BAD_INPUT = 10;
     private static final int UNKNOWN_KEY = 5;
@@ -51,8 +52,6 @@ class StatsEndToEndTest {
     private String secret;
     private String goodBody;
     private String projectId;
-    private String modelId;
-    private String v1;
 
     @RegisterExtension
     final StackLogsOnFailure logsOnFailure = new StackLogsOnFailure(() -> stack);
@@ -65,11 +64,10 @@ class StatsEndToEndTest {
         JsonNode org = api.get("/api/v1/organizations").body().get(0);
         projectId = api.get("/api/v1/organizations/" + org.get("id").asText() + "/projects").body()
                 .get(0).get("id").asText();
-        modelId = api.post("/api/v1/projects/" + projectId + "/models",
+        String modelId = api.post("/api/v1/projects/" + projectId + "/models",
                 Map.of("name", "ssdlite", "task", "object_detection")).body().get("id").asText();
-        Api.Reply version = api.uploadVersion(modelId, sampleModel(), "v1", null);
+        Api.Reply version = api.uploadVersion(modelId, sampleModel("ssdlite320_mobilenet_v3.onnx"), "v1", null);
         assertThat(version.status()).as(version.raw().body()).isIn(200, 201);
-        v1 = version.body().get("id").asText();
         Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments",
                 Map.of("name", "counted", "modelVersionId", version.body().get("id").asText(), "instances", 1));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
@@ -140,8 +138,12 @@ class StatsEndToEndTest {
     @Test
     @Order(2)
     void aNinetyTenSplitHoldsTheShadowSeesItsShareAndARollbackUnderLoadFailsNothing() throws Exception {
-        String v2 = upload("v2");
-        String v3 = upload("v3");
+        // The small classifier keeps 1,000 calls short; three versions of it stand for the stable, canary and shadow.
+        String classifier = api.post("/api/v1/projects/" + projectId + "/models",
+                Map.of("name", "mobilenet", "task", "classification")).body().get("id").asText();
+        String v1 = upload(classifier, "v1");
+        String v2 = upload(classifier, "v2");
+        String v3 = upload(classifier, "v3");
         Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments", Map.of("name", "canary",
                 "instances", 1, "traffic", List.of(split(v1, 90, false), split(v2, 10, false), split(v3, 20, true))));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
@@ -156,6 +158,8 @@ class StatsEndToEndTest {
         JsonNode byVersion = awaitVersionStats(canary, SPLIT_REQUESTS);
         long shadowCalls = requestsOf(byVersion, v3);
         long served = requestsOf(byVersion, v1) + requestsOf(byVersion, v2);
+        System.out.printf("Split of %d calls: %s; shadow copies %d of %d calls%n", SPLIT_REQUESTS, answeredBy,
+                shadowCalls, served);
         assertThat(shadowCalls).as("shadow copies of " + served + " calls").isBetween((long) (served * 0.15),
                 (long) (served * 0.25));
 
@@ -169,6 +173,8 @@ class StatsEndToEndTest {
             awaitInstances(canary, 3);
             load.close();
             assertThat(load.sent(t -> t >= started)).isNotEmpty();
+            System.out.printf("Rollback under load: %d calls, %d failed%n", load.sent(t -> t >= started).size(),
+                    load.failures(t -> t >= started).size());
             assertThat(load.failures(t -> t >= started)).as("failed calls during the rollback").isEmpty();
         }
         JsonNode history = api.get("/api/v1/deployments/" + canary + "/history").body();
@@ -259,8 +265,8 @@ class StatsEndToEndTest {
         throw new AssertionError("the rollback did not settle on " + ready + " ready instances");
     }
 
-    private String upload(String tag) {
-        Api.Reply version = api.uploadVersion(modelId, sampleModel(), tag, null);
+    private String upload(String model, String tag) {
+        Api.Reply version = api.uploadVersion(model, sampleModel(CLASSIFIER), tag, null);
         assertThat(version.status()).as(version.raw().body()).isIn(200, 201);
         return version.body().get("id").asText();
     }
@@ -312,9 +318,9 @@ class StatsEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static Path sampleModel() {
+    private static Path sampleModel(String file) {
         for (String base : new String[] {"../shared/models", "../../shared/models"}) {
-            Path p = Path.of(base, "ssdlite320_mobilenet_v3.onnx");
+            Path p = Path.of(base, file);
             if (Files.exists(p)) {
                 return p.toAbsolutePath().normalize();
             }

@@ -73,6 +73,7 @@ final class Views {
     @Serdeable
     record InstanceView(UUID id, UUID deploymentId, int generation, @Nullable UUID nodeId,
                         @Nullable String nodeAddress, List<Integer> gpuIndices, String status,
-                        @Nullable String error, Instant createdAt, Instant updatedAt) {
+                        @Nullable String error, Instant createdAt, Instant updatedAt, UUID modelVersionId,
+                        String versionTag, boolean shadow) {
     }
 }
