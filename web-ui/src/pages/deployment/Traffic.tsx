@@ -67,10 +67,10 @@ export function Traffic({ d, canWrite, onChanged }: { d: Deployment; canWrite: b
                       <span className="tag">{tag(e.modelVersionId)}</span> {e.shadow && <span className="muted">shadow</span>}
                     </td>
                     <td>
-                      <label className="inline-label">
-                        <span className="visually-hidden">Weight of {tag(e.modelVersionId)}</span>
+                      <span className="inline-label">
                         <input
                           type="range"
+                          aria-label={`Weight of ${tag(e.modelVersionId)}`}
                           min={e.shadow ? 1 : 0}
                           max={100}
                           value={e.weight}
@@ -80,7 +80,7 @@ export function Traffic({ d, canWrite, onChanged }: { d: Deployment; canWrite: b
                           }
                         />
                         <output>{e.weight} %</output>
-                      </label>
+                      </span>
                     </td>
                     <td>{f ? fixed(f.requestRatePerSecond, 2) : '—'}</td>
                     <td>{f ? percent(f.errorRate) : '—'}</td>
