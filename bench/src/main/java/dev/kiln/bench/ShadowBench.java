@@ -20,7 +20,7 @@ import java.util.Map;
  * The latency cost of a shadow version (issue 16): the classifier sample on one node, measured alone, then with a
  * second version of it as a 10 % shadow on the same node (its copies compete for the same CPU), at each concurrency.
  * <p>
- * Arguments: {@code --seconds N} measured per row (default 10), {@code --warmup N} (default 3),
+ * Arguments: {@code --seconds N} measured per row (default 10), {@code --warmup N} (default 30, DESIGN §10),
  * {@code --concurrency 1,4}, {@code --shadow 10} (percent mirrored), {@code --models DIR}.
  */
 public final class ShadowBench {
@@ -32,7 +32,7 @@ public final class ShadowBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchArgs.options(args);
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
-        double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
+        double warmup = Double.parseDouble(options.getOrDefault("warmup", "30"));
         int shadow = Integer.parseInt(options.getOrDefault("shadow", "10"));
         List<Integer> levels = java.util.Arrays.stream(options.getOrDefault("concurrency", "1,4").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
