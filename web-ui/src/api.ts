@@ -311,8 +311,34 @@ export interface DeploymentSettings {
   rateLimitPerSecond: number | null;
 }
 
+export interface TrafficSplit {
+  modelVersionId: string;
+  weight: number;
+  shadow: boolean;
+}
+
+export interface VersionFigures {
+  modelVersionId: string;
+  versionTag: string | null;
+  weight: number;
+  shadow: boolean;
+  requests: number;
+  requestRatePerSecond: number;
+  errorRate: number;
+  latencyP95Ms: number | null;
+}
+
+export interface HistoryEntry {
+  generation: number;
+  action: 'create' | 'update' | 'rollback' | 'promote';
+  actor: string;
+  createdAt: string;
+  settings: Record<string, unknown>;
+}
+
 export interface Deployment extends DeploymentSettings {
   id: string;
+  traffic?: TrafficSplit[];
   projectId: string;
   versionTag: string | null;
   status: string;
@@ -328,6 +354,7 @@ export type DeploymentRequest = Partial<Omit<DeploymentSettings, 'gpuType' | 're
   region?: string;
   modelId?: string;
   versionTag?: string;
+  traffic?: TrafficSplit[];
 };
 
 export interface Instance {
@@ -341,6 +368,9 @@ export interface Instance {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  modelVersionId?: string;
+  versionTag?: string;
+  shadow?: boolean;
 }
 
 export type Point = [number, number | null];
@@ -590,6 +620,8 @@ export const client = {
   removeMember: (orgId: string, userId: string) =>
     api<void>('DELETE', `/api/v1/organizations/${enc(orgId)}/members/${enc(userId)}`),
   models: async (projectId: string) => asList<Model>(await api('GET', `/api/v1/projects/${enc(projectId)}/models`)),
+  model: (id: string) => api<Model>('GET', `/api/v1/models/${enc(id)}`),
+  modelVersion: (id: string) => api<ModelVersion>('GET', `/api/v1/model-versions/${enc(id)}`),
   createModel: (projectId: string, name: string) =>
     api<Model>('POST', `/api/v1/projects/${enc(projectId)}/models`, { name }),
   deployments: async (projectId: string) =>
@@ -609,6 +641,16 @@ export const client = {
     ),
   summary: (projectId: string, minutes: number) =>
     api<ProjectSummary>('GET', `/api/v1/projects/${enc(projectId)}/stats/summary?minutes=${minutes}`),
+  versionStats: (id: string, minutes: number) =>
+    api<{ from: string; to: string; versions: VersionFigures[] }>(
+      'GET',
+      `/api/v1/deployments/${enc(id)}/stats/versions?minutes=${minutes}`,
+    ),
+  history: async (id: string) => asList<HistoryEntry>(await api('GET', `/api/v1/deployments/${enc(id)}/history`)),
+  rollback: (id: string, generation: number) =>
+    api<Deployment>('POST', `/api/v1/deployments/${enc(id)}/rollback`, { generation }),
+  promote: (id: string, modelVersionId: string) =>
+    api<Deployment>('POST', `/api/v1/deployments/${enc(id)}/promote`, { modelVersionId }),
   snippets: (id: string) => api<Snippets>('GET', `/api/v1/deployments/${enc(id)}/snippets`),
   logs: (id: string, page: number, pageSize: number) =>
     api<Page<LogEntry>>('GET', `/api/v1/deployments/${enc(id)}/logs?page=${page}&pageSize=${pageSize}`),

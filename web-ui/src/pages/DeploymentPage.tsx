@@ -6,6 +6,7 @@ import { href, navigate } from '../router';
 import { Overview } from './deployment/Overview';
 import { Configuration } from './deployment/Configuration';
 import { Instances } from './deployment/Instances';
+import { Traffic } from './deployment/Traffic';
 import { Connection } from './deployment/Connection';
 import { Evaluation } from './deployment/Evaluation';
 import { Logs } from './deployment/Logs';
@@ -14,6 +15,7 @@ import { Actions } from './deployment/Actions';
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'configuration', label: 'Configuration' },
+  { id: 'traffic', label: 'Traffic' },
   { id: 'instances', label: 'Instances' },
   { id: 'connection', label: 'Connection' },
   { id: 'evaluation', label: 'Evaluation' },
@@ -121,6 +123,8 @@ function Panel({
   switch (tab) {
     case 'configuration':
       return <Configuration d={d} instances={instances} canWrite={canWrite} onSaved={onChanged} />;
+    case 'traffic':
+      return <Traffic d={d} canWrite={canWrite} onChanged={onChanged} />;
     case 'instances':
       return <Instances instances={instances} error={instancesError} generation={d.generation} />;
     case 'connection':

@@ -20,6 +20,7 @@ export function Instances({ instances, error, generation }: { instances: Instanc
         <thead>
           <tr>
             <th scope="col">Instance</th>
+            <th scope="col">Version</th>
             <th scope="col">Node</th>
             <th scope="col">GPUs</th>
             <th scope="col">State</th>
@@ -33,6 +34,10 @@ export function Instances({ instances, error, generation }: { instances: Instanc
             <tr key={i.id}>
               <td>
                 <code title={i.id}>{shortId(i.id)}</code>
+              </td>
+              <td>
+                {i.versionTag ? <span className="tag">{i.versionTag}</span> : '—'}
+                {i.shadow && <span className="muted"> shadow</span>}
               </td>
               <td>{i.nodeAddress ?? (i.nodeId ? <code>{shortId(i.nodeId)}</code> : <span className="muted">not placed</span>)}</td>
               <td>{i.gpuIndices.length ? i.gpuIndices.map((g) => `#${g}`).join(', ') : <span className="muted">CPU</span>}</td>

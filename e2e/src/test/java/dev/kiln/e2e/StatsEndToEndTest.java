@@ -3,8 +3,11 @@ package dev.kiln.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
@@ -15,8 +18,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,10 +34,14 @@ import static org.awaitility.Awaitility.await;
  * Stats told truthfully through the real stack (issue 6): known traffic — good predictions, bad input the node
  * refuses, calls with an unknown key the gateway refuses — must come back from {@code /stats} as exactly those
  * counts once the node's windows (carried by heartbeats) and the gateway's own windows are stored, and the latency
- * percentiles must agree with the ones computed from the responses' own {@code timing.totalMs}.
+ * percentiles must agree with the ones computed from the responses' own {@code timing.totalMs}. Then versions
+ * (issue 16): a 90/10 canary split with a shadow, per-version stats, and a rollback under steady load.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatsEndToEndTest {
+    private static final int SPLIT_REQUESTS = 1000;
+    private static final String CLASSIFIER = "mobilenet_v3_small.onnx";
     private static final int GOOD = 40;
     private static final int BAD_INPUT = 10;
     private static final int UNKNOWN_KEY = 5;
@@ -57,7 +70,7 @@ class StatsEndToEndTest {
                 .get(0).get("id").asText();
         String modelId = api.post("/api/v1/projects/" + projectId + "/models",
                 Map.of("name", "ssdlite", "task", "object_detection")).body().get("id").asText();
-        Api.Reply version = api.uploadVersion(modelId, sampleModel(), "v1", null);
+        Api.Reply version = api.uploadVersion(modelId, sampleModel("ssdlite320_mobilenet_v3.onnx"), "v1", null);
         assertThat(version.status()).as(version.raw().body()).isIn(200, 201);
         Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments",
                 Map.of("name", "counted", "modelVersionId", version.body().get("id").asText(), "instances", 1));
@@ -86,6 +99,7 @@ class StatsEndToEndTest {
     }
 
     @Test
+    @Order(1)
     void statsShowExactlyTheTrafficSentAndPercentilesOfItsOwnTimings() {
         // The warm-up above lies in earlier windows; each phase starts on a window boundary of its own.
         Instant goodFrom = nextWindow();
@@ -124,6 +138,146 @@ class StatsEndToEndTest {
         }
         Api.Reply logs = api.get("/api/v1/deployments/" + deploymentId + "/logs");
         assertThat(logs.raw().body()).contains("REJECTED", UNKNOWN_KEY + " × 401", "LOAD");
+    }
+
+    @Test
+    @Order(2)
+    void aNinetyTenSplitHoldsTheShadowSeesItsShareAndARollbackUnderLoadFailsNothing() throws Exception {
+        // The small classifier keeps 1,000 calls short; three versions of it stand for the stable, canary and shadow.
+        String classifier = api.post("/api/v1/projects/" + projectId + "/models",
+                Map.of("name", "mobilenet", "task", "classification")).body().get("id").asText();
+        String v1 = upload(classifier, "v1");
+        String v2 = upload(classifier, "v2");
+        String v3 = upload(classifier, "v3");
+        Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments", Map.of("name", "canary",
+                "instances", 1, "traffic", List.of(split(v1, 90, false), split(v2, 10, false), split(v3, 20, true))));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        String canary = created.body().get("id").asText();
+        api.awaitStatus(canary, "ONLINE");
+        String url = stack.url() + "/" + canary + "/predict";
+
+        Map<String, Integer> answeredBy = spread(url, SPLIT_REQUESTS);
+        assertThat(answeredBy.keySet()).as("callers only see the weighted versions").containsOnly("v1", "v2");
+        assertThat(answeredBy.get("v2")).as("the 10 percent canary of " + answeredBy).isBetween(50, 150);
+        // Every call counts once for v1 or v2; the shadow's count is its share of all of them (20 % ± 5 %).
+        JsonNode byVersion = awaitVersionStats(canary, SPLIT_REQUESTS);
+        long shadowCalls = requestsOf(byVersion, v3);
+        long served = requestsOf(byVersion, v1) + requestsOf(byVersion, v2);
+        System.out.printf("Split of %d calls: %s; shadow copies %d of %d calls%n", SPLIT_REQUESTS, answeredBy,
+                shadowCalls, served);
+        assertThat(shadowCalls).as("shadow copies of " + served + " calls").isBetween((long) (served * 0.15),
+                (long) (served * 0.25));
+
+        assertThat(api.post("/api/v1/deployments/" + canary + "/promote", Map.of("modelVersionId", v2)).status())
+                .isEqualTo(200);
+        awaitOnly(canary, v2);
+        try (SteadyLoad load = new SteadyLoad(url, secret, goodBody, 3).awaitSuccesses(10)) {
+            long started = System.nanoTime();
+            Api.Reply rollback = api.post("/api/v1/deployments/" + canary + "/rollback", Map.of("generation", 1));
+            assertThat(rollback.status()).as(rollback.raw().body()).isEqualTo(200);
+            awaitInstances(canary, 3);
+            load.close();
+            assertThat(load.sent(t -> t >= started)).isNotEmpty();
+            System.out.printf("Rollback under load: %d calls, %d failed%n", load.sent(t -> t >= started).size(),
+                    load.failures(t -> t >= started).size());
+            assertThat(load.failures(t -> t >= started)).as("failed calls during the rollback").isEmpty();
+        }
+        JsonNode history = api.get("/api/v1/deployments/" + canary + "/history").body();
+        assertThat(history.findValuesAsText("action")).containsExactly("rollback", "promote", "create");
+    }
+
+    /** Sends {@code n} predictions from 4 clients and counts the answers by {@code model.versionTag}. */
+    private Map<String, Integer> spread(String url, int n) throws InterruptedException {
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        AtomicInteger failed = new AtomicInteger();
+        try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < n; i++) {
+                clients.execute(() -> {
+                    Api.Reply reply = predictAt(url, secret, goodBody);
+                    if (reply.status() == 200) {
+                        counts.merge(reply.body().get("model").get("versionTag").asText(), 1, Integer::sum);
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            clients.shutdown();
+            assertThat(clients.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        }
+        assertThat(failed.get()).as("failed calls of the split").isZero();
+        return new HashMap<>(counts);
+    }
+
+    private JsonNode awaitVersionStats(String deploymentId, long atLeast) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        JsonNode stats = versionStats(deploymentId);
+        while (served(stats) < atLeast && Instant.now().isBefore(deadline)) {
+            AppProcess.sleep(1000);
+            stats = versionStats(deploymentId);
+        }
+        AppProcess.sleep(11_000); // one more window, so the shadow's last copies are in too
+        return versionStats(deploymentId);
+    }
+
+    private JsonNode versionStats(String deploymentId) {
+        Api.Reply reply = api.get("/api/v1/deployments/" + deploymentId + "/stats/versions?minutes=10");
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+        return reply.body();
+    }
+
+    private static long served(JsonNode stats) {
+        long sum = 0;
+        for (JsonNode v : stats.get("versions")) {
+            sum += v.get("shadow").asBoolean() ? 0 : v.get("requests").asLong();
+        }
+        return sum;
+    }
+
+    private static long requestsOf(JsonNode stats, String versionId) {
+        for (JsonNode v : stats.get("versions")) {
+            if (v.get("modelVersionId").asText().equals(versionId)) {
+                return v.get("requests").asLong();
+            }
+        }
+        return 0;
+    }
+
+    private void awaitOnly(String deploymentId, String versionId) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode instances = api.get("/api/v1/deployments/" + deploymentId + "/instances").body();
+            if (instances.size() == 1 && "READY".equals(instances.get(0).get("status").asText())) {
+                return;
+            }
+            AppProcess.sleep(500);
+        }
+        throw new AssertionError("the promoted version " + versionId + " did not end up alone");
+    }
+
+    private void awaitInstances(String deploymentId, int ready) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode instances = api.get("/api/v1/deployments/" + deploymentId + "/instances").body();
+            long readyNow = 0;
+            for (JsonNode i : instances) {
+                readyNow += "READY".equals(i.get("status").asText()) ? 1 : 0;
+            }
+            if (instances.size() == ready && readyNow == ready) {
+                return;
+            }
+            AppProcess.sleep(500);
+        }
+        throw new AssertionError("the rollback did not settle on " + ready + " ready instances");
+    }
+
+    private String upload(String model, String tag) {
+        Api.Reply version = api.uploadVersion(model, sampleModel(CLASSIFIER), tag, null);
+        assertThat(version.status()).as(version.raw().body()).isIn(200, 201);
+        return version.body().get("id").asText();
+    }
+
+    private static Map<String, Object> split(String versionId, int weight, boolean shadow) {
+        return Map.of("modelVersionId", versionId, "weight", weight, "shadow", shadow);
     }
 
     private JsonNode awaitRequests(Instant from, Instant to, long expected) {
@@ -219,14 +373,18 @@ class StatsEndToEndTest {
     }
 
     private Api.Reply predict(String key, String body) {
-        return api.raw(HttpRequest.newBuilder(URI.create(stack.url() + "/" + deploymentId + "/predict"))
+        return predictAt(stack.url() + "/" + deploymentId + "/predict", key, body);
+    }
+
+    private Api.Reply predictAt(String url, String key, String body) {
+        return api.raw(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static Path sampleModel() {
+    private static Path sampleModel(String file) {
         for (String base : new String[] {"../shared/models", "../../shared/models"}) {
-            Path p = Path.of(base, "ssdlite320_mobilenet_v3.onnx");
+            Path p = Path.of(base, file);
             if (Files.exists(p)) {
                 return p.toAbsolutePath().normalize();
             }

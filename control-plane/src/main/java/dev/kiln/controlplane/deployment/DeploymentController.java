@@ -10,6 +10,9 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
 import dev.kiln.controlplane.deployment.Views.DeploymentView;
+import dev.kiln.controlplane.deployment.Views.HistoryEntry;
+import dev.kiln.controlplane.deployment.Views.PromoteRequest;
+import dev.kiln.controlplane.deployment.Views.RollbackRequest;
 import dev.kiln.controlplane.deployment.Views.InstanceView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -67,6 +70,24 @@ class DeploymentController {
     @Delete("/deployments/{deploymentId}")
     HttpResponse<DeploymentView> delete(@Parameter(hidden = true) Caller caller, UUID deploymentId, @QueryValue @Nullable String confirm) {
         return HttpResponse.accepted().body(deployments.delete(caller, deploymentId, confirm));
+    }
+
+    @Get("/deployments/{deploymentId}/history")
+    List<HistoryEntry> history(@Parameter(hidden = true) Caller caller, UUID deploymentId) {
+        return deployments.history(caller, deploymentId);
+    }
+
+    /** Applies an earlier generation's settings again as a new generation (a normal rollout). */
+    @Post("/deployments/{deploymentId}/rollback")
+    DeploymentView rollback(@Parameter(hidden = true) Caller caller, UUID deploymentId,
+                            @Body RollbackRequest body) {
+        return deployments.rollback(caller, deploymentId, body);
+    }
+
+    /** Moves all traffic to one version of the deployment's model. */
+    @Post("/deployments/{deploymentId}/promote")
+    DeploymentView promote(@Parameter(hidden = true) Caller caller, UUID deploymentId, @Body PromoteRequest body) {
+        return deployments.promote(caller, deploymentId, body);
     }
 
     @Get("/deployments/{deploymentId}/instances")

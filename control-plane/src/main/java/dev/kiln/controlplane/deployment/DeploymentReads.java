@@ -56,8 +56,9 @@ class DeploymentReads {
     List<InstanceView> instances(UUID deploymentId) {
         return jdbc.prepareStatement("""
                 SELECT i.id, i.deployment_id, i.generation, i.node_id, n.address, i.gpu_indices, i.status, i.error,
-                       i.created_at, i.updated_at
+                       i.created_at, i.updated_at, i.model_version_id, mv.version_tag, i.shadow
                 FROM instances i LEFT JOIN nodes n ON n.id = i.node_id
+                JOIN model_versions mv ON mv.id = i.model_version_id
                 WHERE i.deployment_id = ? ORDER BY i.created_at, i.id""", statement -> {
             statement.setObject(1, deploymentId);
             List<InstanceView> instances = new ArrayList<>();
@@ -75,6 +76,7 @@ class DeploymentReads {
         List<Integer> gpuIndices = gpus == null ? List.of() : Arrays.asList((Integer[]) gpus.getArray());
         return new InstanceView(rows.getObject(1, UUID.class), rows.getObject(2, UUID.class), rows.getInt(3),
                 rows.getObject(4, UUID.class), rows.getString(5), gpuIndices, rows.getString(7), rows.getString(8),
-                rows.getObject(9, OffsetDateTime.class).toInstant(), rows.getObject(10, OffsetDateTime.class).toInstant());
+                rows.getObject(9, OffsetDateTime.class).toInstant(), rows.getObject(10, OffsetDateTime.class).toInstant(),
+                rows.getObject(11, UUID.class), rows.getString(12), rows.getBoolean(13));
     }
 }

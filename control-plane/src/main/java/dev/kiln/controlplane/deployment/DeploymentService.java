@@ -9,6 +9,12 @@ import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.common.SqlErrors;
 import dev.kiln.controlplane.common.Times;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
+import dev.kiln.controlplane.deployment.Views.HistoryEntry;
+import dev.kiln.controlplane.deployment.Views.PromoteRequest;
+import dev.kiln.controlplane.deployment.Views.RollbackRequest;
+import dev.kiln.controlplane.deployment.Views.TrafficEntry;
+import dev.kiln.controlplane.logs.LogKind;
+import dev.kiln.controlplane.logs.LogLevel;
 import dev.kiln.controlplane.deployment.Views.DeploymentView;
 import dev.kiln.controlplane.deployment.Views.InstanceView;
 import dev.kiln.controlplane.logs.DeploymentLog;
@@ -32,11 +38,13 @@ import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Deployment lifecycle on the API side; the scheduler turns the desired state into instances. */
 @Singleton
@@ -55,12 +63,14 @@ class DeploymentService {
     private final DeploymentLog log;
     private final Clock clock;
     private final Quotas quotas;
+    private final DeploymentHistory history;
 
     DeploymentService(Access access, DeploymentRepository deployments, DeploymentReads reads, ModelRepository models,
                       ModelVersionRepository versions, AuditLog audit, GpuTypeCatalog gpuTypes,
                       ApplicationEventPublisher<DeploymentChanged> events, DeploymentLog log, Clock clock,
-                      Quotas quotas) {
+                      Quotas quotas, DeploymentHistory history) {
         this.quotas = quotas;
+        this.history = history;
         this.access = access;
         this.deployments = deployments;
         this.reads = reads;
@@ -80,16 +90,20 @@ class DeploymentService {
         if (request.name() == null || request.name().isBlank()) {
             problems.add("name", "is required", "value_error.missing");
         }
-        Optional<UUID> version = resolveVersion(projectId, request, problems, true);
+        Optional<UUID> version = resolveVersion(projectId, request, problems, request.traffic() == null);
+        Optional<List<TrafficSplit>> traffic = resolveTraffic(projectId, request, version.orElse(null), null,
+                problems);
         problems.throwIfAny("The deployment is not valid.");
-        Settings settings = validate(Settings.defaults(request.name().trim(), version.orElseThrow())
-                .merge(request, version.get()));
+        UUID base = version.orElseGet(() -> traffic.orElseThrow().getFirst().modelVersionId());
+        Settings settings = validate(Settings.defaults(request.name().trim(), base)
+                .merge(request, base, traffic.map(DeploymentService::normalized).orElse(List.of())));
         requireFreeName(projectId, settings.name(), null);
         quotas.require(project.organizationId(), demand(null, settings));
         Instant now = Times.now(clock);
         Deployment deployment = row(UUID.randomUUID(), projectId, settings, DeploymentStatus.PENDING.name(), WAITING,
                 1, caller.personId(), now, now, autoscaled(settings, null));
         insert(deployment);
+        history.append(deployment.id(), "create", caller.actor().name(), settings, now);
         audit.record(caller.actor(), "deployment.create", target(project, deployment.id()), settings.asMap());
         events.publishEvent(new DeploymentChanged(deployment.id()));
         return view(deployment);
@@ -113,27 +127,79 @@ class DeploymentService {
 
     @Transactional
     DeploymentView update(Caller caller, UUID deploymentId, DeploymentRequest request) {
-        Scoped scoped = deployment(caller, deploymentId, Role.MEMBER);
+        Scoped scoped = writable(caller, deploymentId);
         Deployment current = scoped.deployment();
-        if (current.deleting()) {
-            throw new ConflictException("The deployment is being deleted and can no longer be changed.");
-        }
         Problems problems = new Problems();
-        UUID version = resolveVersion(current.projectId(), request, problems, false).orElse(current.modelVersionId());
+        Optional<UUID> named = resolveVersion(current.projectId(), request, problems, false);
+        Optional<List<TrafficSplit>> traffic = resolveTraffic(current.projectId(), request, named.orElse(null),
+                current.modelVersionId(), problems);
         problems.throwIfAny("The change is not valid.");
+        // Naming a version without a traffic list moves all traffic to it.
+        List<TrafficSplit> splits = traffic.map(DeploymentService::normalized)
+                .orElse(named.isPresent() ? List.of() : current.traffic());
+        UUID base = named.or(() -> traffic.filter(t -> !t.isEmpty()).map(t -> t.getFirst().modelVersionId()))
+                .orElse(current.modelVersionId());
         Settings before = Settings.of(current);
-        Settings after = validate(before.merge(request, version));
+        Settings after = validate(before.merge(request, base, splits));
         if (!after.name().equals(before.name())) {
             requireFreeName(current.projectId(), after.name(), current.id());
         }
+        return apply(caller, scoped, after, "update");
+    }
+
+    /** The configuration of history generation {@code generation} applied again, as a new generation. */
+    @Transactional
+    DeploymentView rollback(Caller caller, UUID deploymentId, RollbackRequest request) {
+        Scoped scoped = writable(caller, deploymentId);
+        if (request == null || request.generation() == null) {
+            throw new InvalidInputException("The rollback is not valid.",
+                    List.of(Problems.body("generation", "is required", "value_error.missing")));
+        }
+        HistoryEntry entry = history.find(deploymentId, request.generation()).orElseThrow(() ->
+                new InvalidInputException("The rollback is not valid.", List.of(Problems.body("generation",
+                        "deployment " + deploymentId + " has no generation " + request.generation(),
+                        "value_error.not_found"))));
+        Settings target = Settings.of(scoped.deployment()).restored(entry.settings());
+        requireVersionsExist(target);
+        return apply(caller, scoped, validate(target), "rollback");
+    }
+
+    /** All traffic on one version of the deployment's model (a canary made the only version, or a step back). */
+    @Transactional
+    DeploymentView promote(Caller caller, UUID deploymentId, PromoteRequest request) {
+        Scoped scoped = writable(caller, deploymentId);
+        Deployment current = scoped.deployment();
+        Problems problems = new Problems();
+        if (request == null || request.modelVersionId() == null) {
+            problems.add("modelVersionId", "is required", "value_error.missing");
+        } else if (!modelOf(request.modelVersionId()).equals(modelOf(current.modelVersionId()))) {
+            problems.add("modelVersionId", "is not a version of this deployment's model", "value_error.not_found");
+        }
+        problems.throwIfAny("The promotion is not valid.");
+        return apply(caller, scoped, Settings.of(current).withOnlyVersion(request.modelVersionId()), "promote");
+    }
+
+    List<HistoryEntry> history(Caller caller, UUID deploymentId) {
+        deployment(caller, deploymentId, Role.VIEWER);
+        return history.list(deploymentId);
+    }
+
+    /**
+     * Writes {@code after} as the deployment's configuration with its history generation, log lines and audit
+     * event; the scheduler rolls it out (new instances before old ones drain). Nothing changed writes nothing.
+     */
+    private DeploymentView apply(Caller caller, Scoped scoped, Settings after, String action) {
+        Deployment current = scoped.deployment();
+        Settings before = Settings.of(current);
         Map<String, Object> changes = before.changes(after);
         if (changes.isEmpty()) {
             return view(current);
         }
         quotas.require(scoped.project().organizationId(), demand(before, after));
         int generation = before.needsNewSessions(after) ? current.generation() + 1 : current.generation();
+        Instant now = Times.now(clock);
         Deployment updated = row(current.id(), current.projectId(), after, current.status(), current.statusReason(),
-                generation, current.createdBy(), current.createdAt(), Times.now(clock),
+                generation, current.createdBy(), current.createdAt(), now,
                 autoscaled(after, current.autoscaledInstances()));
         updated = withOnlineSince(updated, current.onlineSince());
         try {
@@ -141,11 +207,33 @@ class DeploymentService {
         } catch (DataAccessException e) {
             throw SqlErrors.isUniqueViolation(e) ? nameTaken(after.name()) : e;
         }
+        int historyGeneration = history.append(current.id(), action, caller.actor().name(), after, now);
         changes.put("generation", generation);
+        changes.put("historyGeneration", historyGeneration);
         log.changed(current.id(), current.instances(), after.instances(), current.generation(), generation);
-        audit.record(caller.actor(), "deployment.update", target(scoped.project(), current.id()), changes);
+        if (!before.traffic().equals(after.traffic()) || !before.modelVersionId().equals(after.modelVersionId())) {
+            log.record(current.id(), LogLevel.INFO, LogKind.ROLLOUT, "Traffic: " + describe(after)
+                    + " (generation " + historyGeneration + ", " + action + ").", null, null);
+        }
+        audit.record(caller.actor(), "deployment." + action, target(scoped.project(), current.id()), changes);
         events.publishEvent(new DeploymentChanged(current.id()));
         return view(updated);
+    }
+
+    private Scoped writable(Caller caller, UUID deploymentId) {
+        Scoped scoped = deployment(caller, deploymentId, Role.MEMBER);
+        if (scoped.deployment().deleting()) {
+            throw new ConflictException("The deployment is being deleted and can no longer be changed.");
+        }
+        return scoped;
+    }
+
+    private static String describe(Settings settings) {
+        if (settings.traffic().isEmpty()) {
+            return "all requests to version " + settings.modelVersionId();
+        }
+        return settings.traffic().stream().map(t -> (t.shadow() ? "shadow " : "") + t.weight() + "% to version "
+                + t.modelVersionId()).collect(Collectors.joining(", "));
     }
 
     /** Marks the deployment DELETING (idempotent); the scheduler drains its instances and removes the row. */
@@ -217,6 +305,65 @@ class DeploymentService {
     }
 
     /**
+     * The request's traffic list, empty when it gives none. Every entry names a version of one model of the
+     * project: the model of the version the request names, else of the deployment's current version, else (a new
+     * deployment named by its traffic alone) of the first entry.
+     */
+    private Optional<List<TrafficSplit>> resolveTraffic(UUID projectId, DeploymentRequest r, @Nullable UUID named,
+                                                        @Nullable UUID currentVersion, Problems problems) {
+        if (r.traffic() == null) {
+            return Optional.empty();
+        }
+        if (r.traffic().isEmpty()) {
+            if (named == null && currentVersion == null) {
+                problems.add("traffic", "must name at least one model version", "value_error.missing");
+            }
+            return Optional.of(List.of());
+        }
+        UUID anchor = named != null ? named : currentVersion;
+        UUID model = null;
+        List<TrafficSplit> splits = new ArrayList<>();
+        for (TrafficEntry entry : r.traffic()) {
+            if (entry == null || entry.modelVersionId() == null || entry.weight() == null) {
+                problems.add("traffic", "each entry needs modelVersionId and weight", "value_error.missing");
+                continue;
+            }
+            Optional<UUID> entryModel = versions.findById(entry.modelVersionId()).map(ModelVersion::modelId)
+                    .filter(m -> models.findById(m).map(Model::projectId).filter(projectId::equals).isPresent());
+            if (model == null) {
+                model = anchor != null ? modelOf(anchor) : entryModel.orElse(null);
+            }
+            if (entryModel.isEmpty() || !entryModel.get().equals(model)) {
+                problems.add("traffic", "model version " + entry.modelVersionId()
+                        + " is not a version of this deployment's model", "value_error.not_found");
+                continue;
+            }
+            splits.add(new TrafficSplit(entry.modelVersionId(), entry.weight(), Boolean.TRUE.equals(entry.shadow())));
+        }
+        return Optional.of(splits);
+    }
+
+    /** A list that sends everything to one version and mirrors nothing is stored as that version alone. */
+    private static List<TrafficSplit> normalized(List<TrafficSplit> traffic) {
+        boolean single = traffic.size() == 1 && !traffic.getFirst().shadow() && traffic.getFirst().weight() == 100;
+        return single ? List.of() : traffic;
+    }
+
+    private UUID modelOf(UUID versionId) {
+        return versions.findById(versionId).map(ModelVersion::modelId).orElseThrow(() ->
+                new NotFoundException("No model version " + versionId + "."));
+    }
+
+    /** A generation may name a version deleted since; rolling back to it is a conflict, not a broken row. */
+    private void requireVersionsExist(Settings settings) {
+        Stream.concat(Stream.of(settings.modelVersionId()), settings.traffic().stream().map(TrafficSplit::modelVersionId))
+                .filter(id -> versions.findById(id).isEmpty()).findFirst().ifPresent(id -> {
+                    throw new ConflictException("That generation runs model version " + id
+                            + ", which has been deleted.");
+                });
+    }
+
+    /**
      * Checks every field; a GPU deployment must name a type of the GPU catalog (any case), which is returned in the
      * catalog's spelling so placement and the dashboard see one name.
      */
@@ -280,7 +427,7 @@ class DeploymentService {
                 s.rateLimitPerSecond(), generation, null, createdBy, createdAt, updatedAt,
                 a == null ? null : a.minInstances(), a == null ? null : a.maxInstances(),
                 a == null ? null : a.targetConcurrency(), a == null ? null : a.scaleDownDelaySeconds(),
-                a == null ? null : a.maxScaleUpRate(), autoscaledInstances);
+                a == null ? null : a.maxScaleUpRate(), autoscaledInstances, s.traffic());
     }
 
     /**
@@ -297,7 +444,7 @@ class DeploymentService {
                 d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(),
                 d.rateLimitPerSecond(), d.generation(), onlineSince, d.createdBy(), d.createdAt(), d.updatedAt(),
                 d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
-                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances());
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), d.traffic());
     }
 
     private DeploymentView view(Deployment d) {

@@ -5,6 +5,7 @@ import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
 import dev.kiln.protocol.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,33 +21,35 @@ import java.util.UUID;
 record Settings(String name, UUID modelVersionId, int instances, String resourceType, @Nullable String gpuType,
                 int gpusPerInstance, @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                 int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
-                @Nullable Integer rateLimitPerSecond, @Nullable Autoscaling autoscaling) {
+                @Nullable Integer rateLimitPerSecond, @Nullable Autoscaling autoscaling, List<TrafficSplit> traffic) {
 
     static final Set<String> EVALUATION_STRATEGIES = Set.of("entropy", "least_confidence", "margin");
 
     /** Defaults of a new deployment; {@code name} and the model version come from the request. */
     static Settings defaults(String name, UUID modelVersionId) {
-        return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null, null);
+        return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null, null,
+                List.of());
     }
 
     static Settings of(Deployment d) {
         return new Settings(d.name(), d.modelVersionId(), d.instances(), d.resourceType(), d.gpuType(),
                 d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(),
-                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(), d.autoscaling());
+                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(), d.autoscaling(), d.traffic());
     }
 
     /**
      * These values with the request's non-null fields applied. An empty gpuType/region and a rateLimitPerSecond
      * of 0 clear the value (null means "unchanged"). Switching resource type without gpusPerInstance picks its
-     * default (0 on CPU, 1 on GPU).
+     * default (0 on CPU, 1 on GPU). {@code traffic} is the resolved list (empty for a single version); when it has
+     * entries, its primary becomes the model version.
      */
-    Settings merge(DeploymentRequest r, UUID resolvedVersionId) {
+    Settings merge(DeploymentRequest r, UUID resolvedVersionId, List<TrafficSplit> traffic) {
         String type = r.resourceType() == null ? resourceType : r.resourceType().trim().toUpperCase(Locale.ROOT);
         int gpus = r.gpusPerInstance() != null ? r.gpusPerInstance()
                 : type.equals(resourceType) ? gpusPerInstance : ("GPU".equals(type) ? 1 : 0);
         return new Settings(
                 r.name() == null ? name : r.name().trim(),
-                resolvedVersionId,
+                traffic.isEmpty() ? resolvedVersionId : Traffic.primary(traffic),
                 r.instances() == null ? instances : r.instances(),
                 type,
                 r.gpuType() == null ? gpuType : blankToNull(r.gpuType()),
@@ -60,7 +63,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 r.timeoutMs() == null ? timeoutMs : r.timeoutMs(),
                 r.rateLimitPerSecond() == null ? rateLimitPerSecond
                         : (r.rateLimitPerSecond() == 0 ? null : r.rateLimitPerSecond()),
-                r.autoscaling() == null ? autoscaling : r.autoscaling().applyTo(autoscaling));
+                r.autoscaling() == null ? autoscaling : r.autoscaling().applyTo(autoscaling),
+                List.copyOf(traffic));
     }
 
     /** Adds a detail per invalid field. */
@@ -101,7 +105,9 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         if (autoscaling != null) {
             validateAutoscaling(problems, autoscaling);
         }
+        validateTraffic(problems);
     }
+
 
     /** Checked under body.autoscaling.<field>; min ≤ max ≤ 64 and the rest as the table's CHECKs. */
     private static void validateAutoscaling(Problems problems, Autoscaling a) {
@@ -128,25 +134,96 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         problems.add(new ErrorBody.Detail(List.of("body", "autoscaling", field), msg, "value_error.range"));
     }
 
-    /** The most instances these settings may run: what the quotas must allow. */
+    /** The most instances these settings may run, every version of the traffic list included: what quotas allow. */
     int reservedInstances() {
-        return autoscaling == null ? instances : Math.max(instances, autoscaling.maxInstances());
+        int most = autoscaling == null ? instances : Math.max(instances, autoscaling.maxInstances());
+        return traffic.isEmpty() ? most : Traffic.totalInstances(traffic, most);
+    }
+
+    /** Weights of the non-shadow entries sum to 100, each version once, at most one shadow of weight 1 to 100. */
+    private void validateTraffic(Problems problems) {
+        if (traffic.isEmpty()) {
+            return;
+        }
+        int sum = 0;
+        int shadows = 0;
+        Set<UUID> seen = new HashSet<>();
+        for (TrafficSplit split : traffic) {
+            if (!seen.add(split.modelVersionId())) {
+                problems.add("traffic", "lists model version " + split.modelVersionId() + " more than once",
+                        "value_error.traffic");
+            }
+            if (split.shadow()) {
+                shadows++;
+                if (split.weight() < 1 || split.weight() > 100) {
+                    problems.add("traffic", "the shadow's weight (percent of requests copied to it) must be between"
+                            + " 1 and 100", "value_error.range");
+                }
+            } else if (split.weight() < 0 || split.weight() > 100) {
+                problems.add("traffic", "each weight must be between 0 and 100", "value_error.range");
+            } else {
+                sum += split.weight();
+            }
+        }
+        if (shadows > 1) {
+            problems.add("traffic", "may hold at most one shadow entry", "value_error.traffic");
+        }
+        if (sum != 100) {
+            problems.add("traffic", "the weights of the non-shadow entries must sum to 100 (they sum to " + sum + ")",
+                    "value_error.traffic");
+        }
     }
 
     /** The same settings with another GPU type (the catalog's spelling of the one asked for). */
     Settings withGpuType(String type) {
         return new Settings(name, modelVersionId, instances, resourceType, type, gpusPerInstance, region,
                 evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
-                rateLimitPerSecond, autoscaling);
+                rateLimitPerSecond, autoscaling, traffic);
     }
 
-    /** Whether going from this to {@code next} needs new model sessions (a new generation, rolled out). */
+    /** The same settings with all traffic on one version (promote). */
+    Settings withOnlyVersion(UUID versionId) {
+        return new Settings(name, versionId, instances, resourceType, gpuType, gpusPerInstance, region,
+                evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
+                rateLimitPerSecond, autoscaling, List.of());
+    }
+
+    /**
+     * Whether going from this to {@code next} needs new model sessions (a new generation, rolled out). A change of
+     * model versions does not: each instance runs one version, and the scheduler rolls out per version.
+     */
     boolean needsNewSessions(Settings next) {
-        return !Objects.equals(modelVersionId, next.modelVersionId) || !resourceType.equals(next.resourceType)
+        return !resourceType.equals(next.resourceType)
                 || !Objects.equals(gpuType, next.gpuType) || gpusPerInstance != next.gpusPerInstance
                 || !Objects.equals(region, next.region) || !evaluationStrategy.equals(next.evaluationStrategy)
                 || evaluationThreshold != next.evaluationThreshold || maxBatchSize != next.maxBatchSize
                 || maxQueueDelayMs != next.maxQueueDelayMs || maxQueue != next.maxQueue || timeoutMs != next.timeoutMs;
+    }
+
+    /**
+     * The settings a history snapshot ({@link #asMap}) holds, under this deployment's current {@code name} and
+     * autoscaling policy (a rollback returns to a configuration of versions and serving settings, not to an old name
+     * or scaling policy).
+     */
+    Settings restored(Map<String, Object> snapshot) {
+        List<TrafficSplit> splits = snapshot.get("traffic") instanceof List<?> list ? list.stream()
+                .map(entry -> (Map<?, ?>) entry)
+                .map(e -> new TrafficSplit(UUID.fromString(e.get("modelVersionId").toString()),
+                        ((Number) e.get("weight")).intValue(), Boolean.TRUE.equals(e.get("shadow"))))
+                .toList() : List.of();
+        return new Settings(name, UUID.fromString(snapshot.get("modelVersionId").toString()),
+                number(snapshot, "instances").intValue(), (String) snapshot.get("resourceType"),
+                (String) snapshot.get("gpuType"), number(snapshot, "gpusPerInstance").intValue(),
+                (String) snapshot.get("region"), (String) snapshot.get("evaluationStrategy"),
+                number(snapshot, "evaluationThreshold").doubleValue(), number(snapshot, "maxBatchSize").intValue(),
+                number(snapshot, "maxQueueDelayMs").intValue(), number(snapshot, "maxQueue").intValue(),
+                number(snapshot, "timeoutMs").intValue(),
+                snapshot.get("rateLimitPerSecond") == null ? null : number(snapshot, "rateLimitPerSecond").intValue(),
+                autoscaling, splits);
+    }
+
+    private static Number number(Map<String, Object> snapshot, String field) {
+        return (Number) snapshot.get(field);
     }
 
     /** Field name → new value for every field that differs (for the audit log). */
@@ -179,6 +256,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         m.put("timeoutMs", timeoutMs);
         m.put("rateLimitPerSecond", rateLimitPerSecond);
         m.put("autoscaling", autoscaling == null ? null : autoscaling.toString());
+        m.put("traffic", traffic.stream().map(t -> Map.of("modelVersionId", t.modelVersionId().toString(),
+                "weight", t.weight(), "shadow", t.shadow())).toList());
         return m;
     }
 

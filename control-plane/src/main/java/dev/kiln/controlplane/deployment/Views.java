@@ -6,6 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** JSON shapes of the deployment endpoints (DESIGN §7). */
@@ -16,7 +17,9 @@ final class Views {
 
     /**
      * Body of create and PATCH: the same names as the deployment JSON. On PATCH an absent (null) field keeps
-     * its value. {@code modelId} + {@code versionTag} is an alternative to {@code modelVersionId}.
+     * its value. {@code modelId} + {@code versionTag} is an alternative to {@code modelVersionId}. {@code traffic}
+     * replaces the traffic list ({@code []} returns to the single {@code modelVersionId}); naming a version without
+     * {@code traffic} moves all traffic to it.
      */
     @Serdeable
     record DeploymentRequest(@Nullable String name, @Nullable UUID modelVersionId, @Nullable UUID modelId,
@@ -25,7 +28,8 @@ final class Views {
                              @Nullable String evaluationStrategy, @Nullable Double evaluationThreshold,
                              @Nullable Integer maxBatchSize, @Nullable Integer maxQueueDelayMs,
                              @Nullable Integer maxQueue, @Nullable Integer timeoutMs,
-                             @Nullable Integer rateLimitPerSecond, @Nullable AutoscalingRequest autoscaling) {
+                             @Nullable Integer rateLimitPerSecond, @Nullable AutoscalingRequest autoscaling,
+                             @Nullable List<TrafficEntry> traffic) {
     }
 
     /**
@@ -70,6 +74,27 @@ final class Views {
         }
     }
 
+    /** An entry of {@code traffic} in a request; unknown fields are refused. */
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record TrafficEntry(@Nullable UUID modelVersionId, @Nullable Integer weight, @Nullable Boolean shadow) {
+    }
+
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record RollbackRequest(@Nullable Integer generation) {
+    }
+
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record PromoteRequest(@Nullable UUID modelVersionId) {
+    }
+
+    /** One applied configuration: its number, the settings as the API names them, who applied it and when. */
+    @Serdeable
+    record HistoryEntry(int generation, String action, String actor, Instant createdAt, Map<String, Object> settings) {
+    }
+
     @Serdeable
     record DeploymentView(UUID id, UUID projectId, String name, UUID modelVersionId, @Nullable String versionTag,
                           String status, @Nullable String statusReason, int instances, int readyInstances,
@@ -77,20 +102,21 @@ final class Views {
                           @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                           int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
                           @Nullable Integer rateLimitPerSecond, int generation, Instant createdAt,
-                          Instant updatedAt, @Nullable AutoscalingView autoscaling) {
+                          Instant updatedAt, @Nullable AutoscalingView autoscaling, List<TrafficSplit> traffic) {
 
         static DeploymentView of(Deployment d, String versionTag, int readyInstances) {
             return new DeploymentView(d.id(), d.projectId(), d.name(), d.modelVersionId(), versionTag, d.status(),
                     d.statusReason(), d.instances(), readyInstances, d.resourceType(), d.gpuType(),
                     d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(),
                     d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(),
-                    d.generation(), d.createdAt(), d.updatedAt(), AutoscalingView.of(d));
+                    d.generation(), d.createdAt(), d.updatedAt(), AutoscalingView.of(d), Traffic.effective(d));
         }
     }
 
     @Serdeable
     record InstanceView(UUID id, UUID deploymentId, int generation, @Nullable UUID nodeId,
                         @Nullable String nodeAddress, List<Integer> gpuIndices, String status,
-                        @Nullable String error, Instant createdAt, Instant updatedAt) {
+                        @Nullable String error, Instant createdAt, Instant updatedAt, UUID modelVersionId,
+                        String versionTag, boolean shadow) {
     }
 }

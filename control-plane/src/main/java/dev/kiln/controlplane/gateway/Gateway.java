@@ -44,10 +44,14 @@ public class Gateway {
     private final ByteBudget budget;
     private final KeyConcurrency concurrency;
     private final Activator activator;
+    private final VersionRoutes versions;
+    private final ShadowCalls shadows;
 
     Gateway(KeyVerifier keys, RoutingTable routes, Balancer balancer, NodeForwarder forwarder, GatewayConfig config,
-            RateLimiter limiter, Activator activator) {
+            RateLimiter limiter, Activator activator, VersionRoutes versions, ShadowCalls shadows) {
         this.activator = activator;
+        this.versions = versions;
+        this.shadows = shadows;
         this.budget = new ByteBudget(config.inflightBudget(Runtime.getRuntime().maxMemory()));
         this.concurrency = new KeyConcurrency(config.maxConcurrentPerKey());
         this.keys = keys;
@@ -208,16 +212,36 @@ public class Gateway {
                 + readable(budget.capacity()) + "); retry shortly.", predictId, config.retryAfter());
     }
 
-    /** Sends {@code body} to the least busy ready instance's {@code call} endpoint, retrying once elsewhere. */
+    /**
+     * Sends {@code body} to the least busy ready instance's {@code call} endpoint, retrying once elsewhere. With a
+     * traffic list, the instance is one of the version picked for this request; a copy goes to the shadow version
+     * only once this call is done (see {@link ShadowCalls}).
+     */
     CompletableFuture<Reply> dispatch(Route route, NodeCall call, byte[] body, String predictId) {
         // A route read before an activation has no instance; the table has the one that woke the request.
         Route latest = route.ready().isEmpty() ? routes.current(route.deploymentId()).orElse(route) : route;
-        return dispatch(route.deploymentId(), latest, call, body, predictId, Set.of());
+        VersionRoutes.Narrowed narrowed = versions.narrow(latest);
+        CompletableFuture<Reply> reply = dispatch(route.deploymentId(), narrowed.serving(), narrowed.version(), call,
+                body, predictId, Set.of());
+        if (narrowed.shadow() != null && call != NodeCall.METADATA) {
+            reply.whenComplete((answer, error) -> mirror(narrowed.shadow(), call, body, predictId));
+        }
+        return reply;
     }
 
-    /** Sends to the least busy ready instance; once more to another one if the first cannot be reached. */
-    private CompletableFuture<Reply> dispatch(UUID deploymentId, Route route, NodeCall call, byte[] body,
-                                              String predictId, Set<UUID> tried) {
+    /** The shadow's copy holds its bytes in the in-flight budget until it is done; no room means no copy. */
+    private void mirror(Route shadow, NodeCall call, byte[] body, String predictId) {
+        ByteBudget.Lease lease = budget.tryAcquire(body.length);
+        if (lease == null) {
+            shadows.drop();
+            return;
+        }
+        shadows.mirror(shadow, call, body, predictId, lease::release);
+    }
+
+    /** Sends to the least busy ready instance; once more to another one (of the same version) if unreachable. */
+    private CompletableFuture<Reply> dispatch(UUID deploymentId, Route route, @Nullable UUID version, NodeCall call,
+                                              byte[] body, String predictId, Set<UUID> tried) {
         Optional<Target> picked = balancer.pick(route.ready(), tried);
         if (picked.isEmpty()) {
             return failed(tried.isEmpty() ? noReadyInstance(route, predictId)
@@ -236,8 +260,8 @@ public class Gateway {
                     LOG.warn("Instance {} at {} unreachable ({}); retrying on another instance",
                             target.instanceId(), target.address(), unreachable.cause().toString());
                     // The routing table may have dropped or added instances meanwhile; retry on its view.
-                    Route latest = routes.current(deploymentId).orElse(route);
-                    yield dispatch(deploymentId, latest, call, body, predictId, Set.of(target.instanceId()));
+                    Route latest = versions.restrict(routes.current(deploymentId).orElse(route), version);
+                    yield dispatch(deploymentId, latest, version, call, body, predictId, Set.of(target.instanceId()));
                 }
                 case NodeForwarder.Outcome.Unreachable unreachable -> {
                     LOG.warn("Instance {} at {} unreachable too ({})", target.instanceId(), target.address(),

@@ -100,7 +100,7 @@ public class DeploymentLog {
 
     @EventListener
     void onInstanceStatus(InstanceStatusChanged change) {
-        String instance = "Instance " + change.instanceId();
+        String instance = "Instance " + change.instanceId() + versionOf(change.instanceId());
         String node = change.nodeId() == null ? "" : " on node " + change.nodeId();
         switch (change.status()) {
             case LOADING -> record(change.deploymentId(), LogLevel.INFO, LogKind.LOAD,
@@ -113,6 +113,18 @@ public class DeploymentLog {
             default -> record(change.deploymentId(), LogLevel.WARN, LogKind.LOAD,
                     instance + " is " + change.status() + node + ".", change.instanceId(), change.nodeId());
         }
+    }
+
+    /** " (version v2)", " (shadow version v3)", or nothing for an instance that is gone: lines say what ran. */
+    private String versionOf(UUID instanceId) {
+        return jdbc.prepareStatement("""
+                SELECT mv.version_tag, i.shadow FROM instances i JOIN model_versions mv ON mv.id = i.model_version_id
+                WHERE i.id = ?""", statement -> {
+            statement.setObject(1, instanceId);
+            try (ResultSet r = statement.executeQuery()) {
+                return r.next() ? " (" + (r.getBoolean(2) ? "shadow " : "") + "version " + r.getString(1) + ")" : "";
+            }
+        });
     }
 
     @EventListener

@@ -27,12 +27,12 @@ public class AssignmentsService {
 
     // LOST instances were taken away from the node; DELETING deployments are being torn down.
     private static final String SQL = """
-            SELECT i.id, i.deployment_id, i.gpu_indices, d.model_version_id, m.name AS model_name, mv.version_tag,
+            SELECT i.id, i.deployment_id, i.gpu_indices, i.model_version_id, m.name AS model_name, mv.version_tag,
                    mv.artifact_sha256, a.size_bytes, mv.descriptor::text AS descriptor, d.max_batch_size,
                    d.max_queue_delay_ms, d.max_queue, d.timeout_ms, d.evaluation_strategy, d.evaluation_threshold
             FROM instances i
             JOIN deployments d ON d.id = i.deployment_id
-            JOIN model_versions mv ON mv.id = d.model_version_id
+            JOIN model_versions mv ON mv.id = i.model_version_id
             JOIN models m ON m.id = mv.model_id
             JOIN artifacts a ON a.sha256 = mv.artifact_sha256
             WHERE i.node_id = ? AND i.status <> 'LOST' AND d.status <> 'DELETING'

@@ -13,11 +13,13 @@ import java.util.UUID;
 
 /**
  * A row of instances: one placed copy of a deployment on a node. {@code attempts} counts failed loads carried
- * over from the instances it replaced (retry backoff); {@code updatedAt} is when its status last changed.
+ * over from the instances it replaced (retry backoff); {@code updatedAt} is when its status last changed;
+ * {@code modelVersionId} is the version of the deployment's traffic list it runs; a {@code shadow} one only gets
+ * mirrored copies of requests.
  */
 @MappedEntity("instances")
 public record Instance(@Id UUID id, UUID deploymentId, int generation, @Nullable UUID nodeId,
                        @TypeDef(type = DataType.OBJECT, converter = IntArrayConverter.class) List<Integer> gpuIndices,
                        InstanceStatus status, @Nullable String error, int attempts, Instant createdAt,
-                       Instant updatedAt) {
+                       Instant updatedAt, UUID modelVersionId, boolean shadow) {
 }

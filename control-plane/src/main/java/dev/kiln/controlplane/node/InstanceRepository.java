@@ -60,8 +60,7 @@ public interface InstanceRepository extends GenericRepository<Instance, UUID> {
     /** Whether the node runs an instance of a model version stored under this hash (artifact downloads). */
     @Query("""
             SELECT EXISTS (SELECT 1 FROM instances i
-                           JOIN deployments d ON d.id = i.deployment_id
-                           JOIN model_versions mv ON mv.id = d.model_version_id
+                           JOIN model_versions mv ON mv.id = i.model_version_id
                            WHERE i.node_id = :nodeId AND mv.artifact_sha256 = :sha256)""")
     boolean nodeNeedsArtifact(UUID nodeId, String sha256);
 }

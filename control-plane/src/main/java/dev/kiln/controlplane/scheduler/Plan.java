@@ -19,8 +19,13 @@ import java.util.UUID;
 public record Plan(List<NewInstance> create, Set<UUID> drain, Set<UUID> delete, Set<UUID> touch,
                    DeploymentStatus status, @Nullable String reason) {
 
-    /** A new instance; {@code attempts} and {@code error} carry over from the failed one it retries. */
-    public record NewInstance(UUID nodeId, List<Integer> gpuIndices, int attempts, @Nullable String error) {
+    /**
+     * A new instance of model version {@code modelVersionId} (a {@code shadow} one only gets mirrored copies);
+     * {@code attempts} and {@code error} carry over from the
+     * failed one it retries.
+     */
+    public record NewInstance(UUID nodeId, List<Integer> gpuIndices, int attempts, @Nullable String error,
+                              UUID modelVersionId, boolean shadow) {
     }
 
     public boolean changesInstances() {

@@ -2,6 +2,8 @@ package dev.kiln.controlplane.scheduler;
 
 import dev.kiln.controlplane.deployment.Deployment;
 import dev.kiln.controlplane.deployment.DeploymentStatus;
+import dev.kiln.controlplane.deployment.Traffic;
+import dev.kiln.controlplane.deployment.TrafficSplit;
 import dev.kiln.controlplane.node.Instance;
 import dev.kiln.protocol.InstanceStatus;
 
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +23,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Decides, on plain data, what one deployment needs this round (DESIGN §7): keep {@code instances} live
- * instances of the current generation, retry failed ones with backoff, roll out a new generation before
+ * Decides, on plain data, what one deployment needs this round (DESIGN §7): keep each version of its traffic list
+ * at its share of {@code instances} live instances of the current generation, retry failed ones with backoff, roll out a new generation before
  * draining the old one, move instances off draining nodes the same way, clean up what is lost, and say what state
  * the deployment is in.
  */
@@ -55,20 +58,32 @@ public final class Planner {
      */
     public Plan plan(Deployment deployment, List<Instance> instances, Capacity capacity, Instant now) {
         int desired = desiredInstances(deployment);
+        // Each version of the traffic list is kept at its own count; see Traffic for how they are split.
+        List<TrafficSplit> traffic = Traffic.effective(deployment);
+        Map<UUID, Integer> perVersion = Traffic.instancesPerVersion(traffic, desired);
+        Set<UUID> shadows = traffic.stream().filter(TrafficSplit::shadow).map(TrafficSplit::modelVersionId)
+                .collect(Collectors.toSet());
         Set<UUID> delete = new LinkedHashSet<>();
         Set<UUID> drain = new LinkedHashSet<>();
 
-        List<Instance> current = new ArrayList<>();
+        Map<UUID, List<Instance>> current = new LinkedHashMap<>();
+        Map<UUID, List<Instance>> moving = new LinkedHashMap<>();
+        perVersion.keySet().forEach(version -> {
+            current.put(version, new ArrayList<>());
+            moving.put(version, new ArrayList<>());
+        });
         List<Instance> old = new ArrayList<>();
-        List<Instance> moving = new ArrayList<>();
         for (Instance instance : instances) {
             if (instance.nodeId() == null) {
                 delete.add(instance.id()); // its node row is gone: nothing runs it any more
             } else if (LIVE.contains(instance.status())) {
-                if (instance.generation() != deployment.generation()) {
+                if (instance.generation() != deployment.generation()
+                        || !perVersion.containsKey(instance.modelVersionId())
+                        || instance.shadow() != shadows.contains(instance.modelVersionId())) {
                     old.add(instance);
                 } else {
-                    (capacity.draining(instance.nodeId()) ? moving : current).add(instance);
+                    (capacity.draining(instance.nodeId()) ? moving : current).get(instance.modelVersionId())
+                            .add(instance);
                 }
             } else if (instance.status() == InstanceStatus.DRAINING
                     && !now.isBefore(instance.updatedAt().plus(config.drainGrace()))) {
@@ -77,42 +92,57 @@ public final class Planner {
             }
         }
 
-        Deque<Carry> retries = retryFailed(current, delete, capacity, now);
-        removeExtras(current, desired, drain, delete, capacity);
-
         List<Plan.NewInstance> create = new ArrayList<>();
+        Deque<Carry> unplaced = new ArrayDeque<>();
         String unplaceable = null;
-        while (current.size() + create.size() < desired) {
-            var spot = capacity.place(deployment);
-            if (spot.isEmpty()) {
-                unplaceable = capacity.unplaceableReason(deployment);
-                break;
+        long readyCurrent = 0;
+        long movingServing = 0;
+        int desiredTotal = 0;
+        for (Map.Entry<UUID, Integer> version : perVersion.entrySet()) {
+            List<Instance> own = current.get(version.getKey());
+            int wanted = version.getValue();
+            desiredTotal += wanted;
+            Deque<Carry> retries = retryFailed(own, delete, capacity, now);
+            removeExtras(own, wanted, drain, delete, capacity);
+            int placed = 0;
+            while (unplaceable == null && own.size() + placed < wanted) {
+                var spot = capacity.place(deployment);
+                if (spot.isEmpty()) {
+                    unplaceable = capacity.unplaceableReason(deployment);
+                    break;
+                }
+                Carry carry = retries.isEmpty() ? new Carry(0, null) : retries.poll();
+                create.add(new Plan.NewInstance(spot.get().nodeId(), spot.get().gpuIndices(), carry.attempts(),
+                        carry.error(), version.getKey(), shadows.contains(version.getKey())));
+                placed++;
             }
-            Carry carry = retries.isEmpty() ? new Carry(0, null) : retries.poll();
-            create.add(new Plan.NewInstance(spot.get().nodeId(), spot.get().gpuIndices(), carry.attempts(),
-                    carry.error()));
+            unplaced.addAll(retries);
+            long ready = own.stream().filter(i -> i.status() == InstanceStatus.READY).count();
+            readyCurrent += ready;
+            movingServing += moveOffDrainingNodes(moving.get(version.getKey()), ready, wanted, drain, delete,
+                    capacity);
         }
+        List<Instance> live = current.values().stream().flatMap(List::stream).toList();
 
-        long readyCurrent = current.stream().filter(i -> i.status() == InstanceStatus.READY).count();
-        // A new generation takes over only once all of it is ready; old instances that serve nothing go now.
+        // A new generation (or version) takes over only once all of it is ready; old instances that serve nothing
+        // go now.
         for (Instance instance : old) {
             if (instance.status() != InstanceStatus.READY) {
                 delete.add(instance.id());
                 capacity.release(instance);
-            } else if (readyCurrent >= desired) {
+            } else if (readyCurrent >= desiredTotal) {
                 drain.add(instance.id());
             }
         }
-        if (readyCurrent >= desired) {
+        if (readyCurrent >= desiredTotal) {
             instances.stream().filter(i -> i.status() == InstanceStatus.LOST).forEach(i -> delete.add(i.id()));
         }
-        long movingServing = moveOffDrainingNodes(moving, readyCurrent, desired, drain, delete, capacity);
 
-        Set<UUID> touch = settingsChanged(deployment, current, old, drain, delete);
-        String lastError = lastError(current, create, retries);
+        Set<UUID> touch = settingsChanged(deployment, live, old, drain, delete);
+        String lastError = lastError(live, create, unplaced);
         long oldServing = old.stream().filter(i -> i.status() == InstanceStatus.READY && !drain.contains(i.id()))
                 .count();
-        Status status = status(desired, readyCurrent + movingServing, oldServing, current.size() + create.size(),
+        Status status = status(desiredTotal, readyCurrent + movingServing, oldServing, live.size() + create.size(),
                 unplaceable, lastError);
         String reason = status.reason();
         if (movingServing > 0) {
@@ -126,8 +156,8 @@ public final class Planner {
 
     /**
      * Instances on a draining node were replaced above (they are not counted as current). Each READY one keeps
-     * serving until a READY replacement stands in for it, then drains; the others go at once. Returns how many
-     * still serve.
+     * serving until a READY replacement (of its version) stands in for it, then drains; the others go at once.
+     * Returns how many still serve.
      */
     private static long moveOffDrainingNodes(List<Instance> moving, long readyCurrent, int desired, Set<UUID> drain,
                                              Set<UUID> delete, Capacity capacity) {

@@ -199,7 +199,7 @@ public class Reconciler {
             for (Plan.NewInstance created : plan.create()) {
                 instances.save(new Instance(UUID.randomUUID(), deployment.id(), deployment.generation(),
                         created.nodeId(), created.gpuIndices(), InstanceStatus.SCHEDULED, created.error(),
-                        created.attempts(), now, now));
+                        created.attempts(), now, now, created.modelVersionId(), created.shadow()));
             }
             if (!plan.touch().isEmpty()) {
                 instances.touch(plan.touch(), now.isAfter(deployment.updatedAt()) ? now : deployment.updatedAt());

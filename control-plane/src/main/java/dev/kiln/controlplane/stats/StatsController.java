@@ -30,9 +30,19 @@ import java.util.UUID;
 class StatsController {
 
     private final StatsService stats;
+    private final VersionStats versions;
 
-    StatsController(StatsService stats) {
+    StatsController(StatsService stats, VersionStats versions) {
         this.stats = stats;
+        this.versions = versions;
+    }
+
+    @Get("/deployments/{deploymentId}/stats/versions")
+    @Operation(summary = "Per model version of the deployment (canary, shadow) over the last minutes (default 5, at "
+            + "most 60): requests, rate, error rate and p95 latency")
+    VersionStats.ByVersion byVersion(@Parameter(hidden = true) Caller caller, UUID deploymentId,
+                                     @QueryValue @Nullable Integer minutes) {
+        return versions.byVersion(caller, deploymentId, minutes);
     }
 
     @Get("/deployments/{deploymentId}/stats")

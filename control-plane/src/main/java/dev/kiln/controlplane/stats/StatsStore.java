@@ -31,8 +31,9 @@ class StatsStore {
     private static final String INSERT_WINDOW = """
             INSERT INTO stats_windows (source, start, deployment_id, seconds, requests, errors_4xx, errors_5xx,
                                        max_concurrency, max_queue_depth, queue_histogram, inference_histogram,
-                                       total_histogram)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
+                                       total_histogram, model_version_id)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT model_version_id FROM instances WHERE id = ?)
+            WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
             ON CONFLICT (source, start) DO\s""";
     private static final String IDEMPOTENT = INSERT_WINDOW + "NOTHING";
     /** The gateway flushes each of its windows once, but a refusal counted late may follow into the same one. */
@@ -68,7 +69,8 @@ class StatsStore {
                 statement.setBytes(10, w.queue());
                 statement.setBytes(11, w.inference());
                 statement.setBytes(12, w.total());
-                statement.setObject(13, w.deploymentId());
+                statement.setObject(13, w.source()); // an instance's window carries its model version
+                statement.setObject(14, w.deploymentId());
                 statement.addBatch();
             }
             statement.executeBatch();

@@ -1,6 +1,8 @@
 package dev.kiln.controlplane.scheduler;
 
 import dev.kiln.controlplane.deployment.Deployment;
+import dev.kiln.controlplane.deployment.Traffic;
+import dev.kiln.controlplane.deployment.TrafficSplit;
 import dev.kiln.controlplane.node.Instance;
 import dev.kiln.protocol.GpuInfo;
 import dev.kiln.protocol.InstanceStatus;
@@ -29,7 +31,7 @@ final class PlacementData {
     static Deployment deployment(int instances, String resourceType, String gpuType, int gpus, int generation) {
         return new Deployment(UUID.randomUUID(), UUID.randomUUID(), "d", UUID.randomUUID(), "PENDING", null,
                 instances, resourceType, gpuType, gpus, null, "entropy", 0.5, 1, 0, 64, 30_000, null, generation,
-                null, null, T0, T0, null, null, null, null, null, null);
+                null, null, T0, T0, null, null, null, null, null, null, List.of());
     }
 
     static Deployment withGeneration(Deployment d, int generation, Instant updatedAt) {
@@ -38,7 +40,17 @@ final class PlacementData {
                 d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(),
                 d.timeoutMs(), d.rateLimitPerSecond(), generation, d.onlineSince(), d.createdBy(), d.createdAt(),
                 updatedAt, d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
-                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances());
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), d.traffic());
+    }
+
+    /** The deployment with a traffic list (its primary becomes the model version, as the API stores it). */
+    static Deployment withTraffic(Deployment d, List<TrafficSplit> traffic) {
+        return new Deployment(d.id(), d.projectId(), d.name(), Traffic.primary(traffic), d.status(),
+                d.statusReason(), d.instances(), d.resourceType(), d.gpuType(), d.gpusPerInstance(), d.region(),
+                d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(),
+                d.timeoutMs(), d.rateLimitPerSecond(), d.generation(), d.onlineSince(), d.createdBy(), d.createdAt(),
+                d.updatedAt(), d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), traffic);
     }
 
     static NodeSlot cpuNode(String name) {
@@ -60,11 +72,18 @@ final class PlacementData {
     static Instance instance(Deployment d, NodeSlot node, InstanceStatus status, int generation, Instant updatedAt,
                              Integer... gpus) {
         return new Instance(UUID.randomUUID(), d.id(), generation, node.id(), Arrays.asList(gpus), status, null, 0,
-                T0, updatedAt);
+                T0, updatedAt, d.modelVersionId(), false);
+    }
+
+    /** A READY (or other) instance of one model version of the deployment (a shadow one if the list says so). */
+    static Instance ofVersion(Deployment d, UUID versionId, NodeSlot node, InstanceStatus status) {
+        boolean shadow = d.traffic().stream().anyMatch(t -> t.shadow() && t.modelVersionId().equals(versionId));
+        return new Instance(UUID.randomUUID(), d.id(), d.generation(), node.id(), List.of(), status, null, 0, T0, T0,
+                versionId, shadow);
     }
 
     static Instance failed(Deployment d, NodeSlot node, String error, int attempts, Instant failedAt) {
         return new Instance(UUID.randomUUID(), d.id(), d.generation(), node.id(), List.of(), InstanceStatus.FAILED,
-                error, attempts, T0, failedAt);
+                error, attempts, T0, failedAt, d.modelVersionId(), false);
     }
 }

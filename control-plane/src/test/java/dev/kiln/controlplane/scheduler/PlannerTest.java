@@ -2,6 +2,7 @@ package dev.kiln.controlplane.scheduler;
 
 import dev.kiln.controlplane.deployment.Deployment;
 import dev.kiln.controlplane.deployment.DeploymentStatus;
+import dev.kiln.controlplane.deployment.TrafficSplit;
 import dev.kiln.controlplane.node.Instance;
 import dev.kiln.protocol.InstanceStatus;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import static dev.kiln.controlplane.scheduler.PlacementData.T0;
 import static dev.kiln.controlplane.scheduler.PlacementData.cpu;
@@ -17,6 +19,8 @@ import static dev.kiln.controlplane.scheduler.PlacementData.cpuNode;
 import static dev.kiln.controlplane.scheduler.PlacementData.failed;
 import static dev.kiln.controlplane.scheduler.PlacementData.gpu;
 import static dev.kiln.controlplane.scheduler.PlacementData.instance;
+import static dev.kiln.controlplane.scheduler.PlacementData.ofVersion;
+import static dev.kiln.controlplane.scheduler.PlacementData.withTraffic;
 import static dev.kiln.controlplane.scheduler.PlacementData.withGeneration;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +32,7 @@ class PlannerTest {
     private final Instant now = T0.plusSeconds(60);
     private final NodeSlot a = cpuNode("a");
     private final NodeSlot b = cpuNode("b");
+    private final NodeSlot c = cpuNode("c");
 
     private Plan plan(Deployment d, List<Instance> instances, NodeSlot... nodes) {
         return planner.plan(d, instances, new Capacity(List.of(nodes), Set.of(), instances), now);
@@ -237,5 +242,85 @@ class PlannerTest {
 
         assertThat(plan.drain()).containsExactly(ready.id());
         assertThat(plan.status()).isEqualTo(DeploymentStatus.PENDING);
+    }
+
+    @Test
+    void aCanaryGetsItsOwnInstanceBesideThePrimaryOnesWhichKeepServing() {
+        Deployment single = cpu(3);
+        UUID v1 = single.modelVersionId();
+        UUID v2 = UUID.randomUUID();
+        List<Instance> running = List.of(instance(single, a, InstanceStatus.READY),
+                instance(single, b, InstanceStatus.READY), instance(single, c, InstanceStatus.READY));
+        Deployment canary = withTraffic(single, List.of(new TrafficSplit(v1, 90, false),
+                new TrafficSplit(v2, 10, false)));
+
+        Plan plan = plan(canary, running, a, b, c);
+
+        // 3 × 90 % rounds to 3 for v1 (largest remainder), and v2 gets its one anyway.
+        assertThat(plan.create()).extracting(Plan.NewInstance::modelVersionId).containsExactly(v2);
+        assertThat(plan.drain()).isEmpty();
+        assertThat(plan.delete()).isEmpty();
+    }
+
+    @Test
+    void aShadowVersionGetsAnInstanceAndCountsTowardsReadiness() {
+        Deployment single = cpu(2);
+        UUID v1 = single.modelVersionId();
+        UUID shadow = UUID.randomUUID();
+        Deployment mirrored = withTraffic(single, List.of(new TrafficSplit(v1, 100, false),
+                new TrafficSplit(shadow, 10, true)));
+        List<Instance> running = List.of(instance(single, a, InstanceStatus.READY),
+                instance(single, b, InstanceStatus.READY));
+
+        Plan starting = plan(mirrored, running, a, b);
+        Plan online = plan(mirrored, List.of(running.get(0), running.get(1),
+                ofVersion(mirrored, shadow, a, InstanceStatus.READY)), a, b);
+
+        assertThat(starting.create()).extracting(Plan.NewInstance::modelVersionId).containsExactly(shadow);
+        assertThat(starting.status()).isEqualTo(DeploymentStatus.DEGRADED);
+        assertThat(online.changesInstances()).isFalse();
+        assertThat(online.status()).isEqualTo(DeploymentStatus.ONLINE);
+    }
+
+    @Test
+    void promotingStartsTheNewVersionBeforeTheOldOneDrains() {
+        Deployment canary = withTraffic(cpu(2), List.of(new TrafficSplit(UUID.randomUUID(), 50, false),
+                new TrafficSplit(UUID.randomUUID(), 50, false)));
+        UUID v1 = canary.traffic().get(0).modelVersionId();
+        UUID v2 = canary.traffic().get(1).modelVersionId();
+        Instance onV1 = ofVersion(canary, v1, a, InstanceStatus.READY);
+        Instance onV2 = ofVersion(canary, v2, b, InstanceStatus.READY);
+        Deployment promoted = withTraffic(canary, List.of(new TrafficSplit(v2, 100, false)));
+
+        Plan starting = plan(promoted, List.of(onV1, onV2), a, b);
+        Instance second = ofVersion(promoted, v2, a, InstanceStatus.READY);
+        Plan switching = plan(promoted, List.of(onV1, onV2, second), a, b);
+
+        assertThat(starting.create()).extracting(Plan.NewInstance::modelVersionId).containsExactly(v2);
+        assertThat(starting.drain()).isEmpty();
+        assertThat(starting.status()).isEqualTo(DeploymentStatus.DEPLOYING);
+        assertThat(switching.create()).isEmpty();
+        assertThat(switching.drain()).containsExactly(onV1.id());
+        assertThat(switching.status()).isEqualTo(DeploymentStatus.ONLINE);
+    }
+
+    @Test
+    void aShadowMadeAServingVersionGetsServingInstancesBeforeItsShadowOneDrains() {
+        Deployment base = cpu(1);
+        UUID v1 = base.modelVersionId();
+        UUID v2 = UUID.randomUUID();
+        Deployment mirrored = withTraffic(base, List.of(new TrafficSplit(v1, 100, false),
+                new TrafficSplit(v2, 10, true)));
+        Instance shadowOne = ofVersion(mirrored, v2, a, InstanceStatus.READY);
+        Instance primaryOne = ofVersion(mirrored, v1, b, InstanceStatus.READY);
+        Deployment promoted = withTraffic(base, List.of(new TrafficSplit(v2, 100, false)));
+
+        Plan plan = plan(promoted, List.of(shadowOne, primaryOne), a, b);
+
+        assertThat(plan.create()).singleElement().satisfies(created -> {
+            assertThat(created.modelVersionId()).isEqualTo(v2);
+            assertThat(created.shadow()).isFalse();
+        });
+        assertThat(plan.drain()).isEmpty();
     }
 }
