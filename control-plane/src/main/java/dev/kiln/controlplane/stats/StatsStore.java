@@ -23,7 +23,7 @@ class StatsStore {
     /** A window ready to store: counts as sent, histograms as compressed bytes. */
     record Window(UUID source, UUID deploymentId, Instant start, int seconds, long requests, long errors4xx,
                   long errors5xx, int maxConcurrency, int maxQueueDepth, byte @Nullable [] queue,
-                  byte @Nullable [] inference, byte @Nullable [] total) {
+                  byte @Nullable [] inference, byte @Nullable [] total, long evaluations) {
     }
 
     // A window of a deployment that no longer exists is dropped (WHERE EXISTS), not an error: the node resends
@@ -31,8 +31,8 @@ class StatsStore {
     private static final String INSERT_WINDOW = """
             INSERT INTO stats_windows (source, start, deployment_id, seconds, requests, errors_4xx, errors_5xx,
                                        max_concurrency, max_queue_depth, queue_histogram, inference_histogram,
-                                       total_histogram)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
+                                       total_histogram, evaluations)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
             ON CONFLICT (source, start) DO\s""";
     private static final String IDEMPOTENT = INSERT_WINDOW + "NOTHING";
     /** The gateway flushes each of its windows once, but a refusal counted late may follow into the same one. */
@@ -68,7 +68,8 @@ class StatsStore {
                 statement.setBytes(10, w.queue());
                 statement.setBytes(11, w.inference());
                 statement.setBytes(12, w.total());
-                statement.setObject(13, w.deploymentId());
+                statement.setLong(13, w.evaluations());
+                statement.setObject(14, w.deploymentId());
                 statement.addBatch();
             }
             statement.executeBatch();

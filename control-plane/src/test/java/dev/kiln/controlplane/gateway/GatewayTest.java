@@ -5,6 +5,8 @@ import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.support.RawHttp;
+import dev.kiln.controlplane.support.Tenants;
+import dev.kiln.controlplane.tenancy.Role;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.GatewayTokens;
 import dev.kiln.controlplane.node.NodeRegistry;
@@ -68,6 +70,8 @@ class GatewayTest extends FleetTestBase {
     GatewayTokens gatewayTokens;
     @Inject
     Balancer balancer;
+    @Inject
+    Tenants tenants;
 
     private record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
     }
@@ -817,7 +821,111 @@ class GatewayTest extends FleetTestBase {
         assertThat(awaitResult("/" + deployment + "/predictions/" + predictId).statusCode()).isEqualTo(200);
     }
 
+
+    @Test
+    void aMemberEvaluatesWithTheSessionAndTheNodeIsToldItIsEvaluationTraffic() throws Exception {
+        Placed placed = readyDeployment(1);
+        String member = signIn(project, Role.MEMBER);
+
+        HttpResponse<String> response = send(evaluateRequest(placed.deployment(), member, BODY));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(NODE_ANSWER);
+        Received forwarded = received.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded.body()).isEqualTo(BODY);
+        assertThat(forwarded.path()).isEqualTo("/internal/v1/instances/" + placed.instances().getFirst() + "/predict");
+        assertThat(forwarded.headers().get("X-kiln-traffic")).containsExactly("evaluation");
+        assertThat(forwarded.headers().get("X-predict-id"))
+                .containsExactly(response.headers().firstValue("X-Predict-Id").orElseThrow());
+
+        assertThat(send(predictRequest(placed.deployment(), key).build()).statusCode()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS).headers()).as("production traffic is not marked")
+                .doesNotContainKey("X-kiln-traffic");
+    }
+
+    @Test
+    void anEvaluationBodyLargerThanTheApisRequestBufferStreamsToTheNode() throws Exception {
+        UUID deployment = readyDeployment(1).deployment();
+        byte[] large = ("{\"image_type\":\"base64\",\"data\":\"" + "A".repeat(200_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = send(evaluateRequest(deployment, signIn(project, Role.OWNER), large));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(large);
+    }
+
+    @Test
+    void evaluationRefusesAnonymousCallersProjectKeysViewersAndOtherTenantsBeforeAnyNodeSeesIt() {
+        UUID deployment = readyDeployment(1).deployment();
+        UUID otherProject = fixtures.project();
+
+        assertApiError(send(evaluateRequest(deployment, null, BODY)), 401, "Unauthorized");
+        assertApiError(send(evaluateRequest(deployment, key, BODY)), 401, "Unauthorized");
+        ErrorBody viewer = assertApiError(send(evaluateRequest(deployment, signIn(project, Role.VIEWER), BODY)),
+                403, "Forbidden");
+        ErrorBody foreign = assertApiError(send(evaluateRequest(deployment, signIn(otherProject, Role.OWNER), BODY)),
+                404, "NotFound");
+        ErrorBody unknown = assertApiError(send(evaluateRequest(UUID.randomUUID(), signIn(project, Role.OWNER), BODY)),
+                404, "NotFound");
+
+        assertThat(viewer.message()).contains("MEMBER");
+        assertThat(foreign.message()).isEqualTo("No deployment " + deployment + ".");
+        assertThat(unknown.message()).startsWith("No deployment ");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void evaluationIsHeldToTheProjectsDefaultRateAndTheJsonContentTypeLikePredict() {
+        UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE projects SET default_rate_limit_per_second = 1 WHERE id = ?", project);
+        String member = signIn(project, Role.MEMBER);
+
+        assertError(send(HttpRequest.newBuilder(uri("/api/v1/deployments/" + deployment + "/evaluate"))
+                .header("Authorization", "Bearer " + member).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build()), 415, "UnsupportedMediaType");
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 5 && limited == null; i++) {
+            HttpResponse<String> response = send(evaluateRequest(deployment, member, BODY));
+            limited = response.statusCode() == 429 ? response : null;
+        }
+
+        assertThat(limited).as("refused within the burst of 2 × 1 and a few more").isNotNull();
+        assertThat(assertError(limited, 429, "TooManyRequests").message()).contains("limit of 1 requests per second");
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    }
+
     // --- helpers
+
+    /** An access token of a new user with {@code role} in the project's organization. */
+    private String signIn(UUID projectId, Role role) {
+        UUID organization = fixtures.single("SELECT organization_id FROM projects WHERE id = ?", UUID.class, projectId);
+        String email = tenants.user(organization, role).email();
+        HttpResponse<String> response = call("POST", "/api/v1/auth/login", null,
+                Map.of("username", email, "password", Tenants.PASSWORD));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return (String) fromJson(response.body(), Map.class).get("access_token");
+    }
+
+    /** The management API's one error body (DESIGN §4.3), which has no predictId before the gateway is reached. */
+    private ErrorBody assertApiError(HttpResponse<String> response, int status, String error) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        ErrorBody body = fromJson(response.body(), ErrorBody.class);
+        assertThat(body.status()).isEqualTo(status);
+        assertThat(body.error()).isEqualTo(error);
+        assertThat(body.message()).isNotBlank();
+        return body;
+    }
+
+    private HttpRequest evaluateRequest(UUID deployment, String token, byte[] body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/api/v1/deployments/" + deployment + "/evaluate"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder.build();
+    }
 
     private record Placed(UUID deployment, List<NodeCredentials> nodes, List<UUID> instances) {
     }
