@@ -696,26 +696,10 @@ export interface PredictRoutine {
   args?: Record<string, unknown>;
 }
 
-/** POST /{deploymentId}/predict with a project key (data plane, not the session's JWT). */
-export async function predict(
-  deploymentId: string,
-  secret: string,
-  base64: string,
-  routines: PredictRoutine[],
-): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(`/${enc(deploymentId)}/predict`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ image_type: 'base64', data: base64, routines }),
-    });
-  } catch {
-    throw new ApiError(0, 'The gateway cannot be reached.');
-  }
-  const json = await parse(response);
-  if (!response.ok) {
-    throw errorFrom(response.status, json);
-  }
-  return json;
+/**
+ * POST /api/v1/deployments/{id}/evaluate: the predict body and answer, authorized by the session (MEMBER+) instead of
+ * a project key, and counted as evaluation traffic in the deployment's stats.
+ */
+export function evaluate(deploymentId: string, base64: string, routines: PredictRoutine[]): Promise<unknown> {
+  return api<unknown>('POST', `/api/v1/deployments/${enc(deploymentId)}/evaluate`, { image_type: 'base64', data: base64, routines });
 }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { Drawing } from './pages/deployment/Evaluation';
+import { Drawing, RoutineFields } from './pages/deployment/Evaluation';
+import { useState } from 'react';
+import { NEW_ROUTINE_FORM, buildRoutines, type RoutineForm } from './lib/routines';
 import { Actions } from './pages/deployment/Actions';
 import { CreateDeployment } from './pages/CreateDeployment';
 import type { Deployment } from './api';
@@ -25,6 +27,43 @@ const result = {
     tag: { id: i, name: `c${i}` },
   })),
 };
+
+describe('the routine fields', () => {
+  function Harness({ onForm }: { onForm: (form: RoutineForm) => void }) {
+    const [form, setForm] = useState(NEW_ROUTINE_FORM);
+    return (
+      <RoutineFields
+        form={form}
+        problems={{}}
+        onChange={(next) => {
+          setForm(next);
+          onForm(next);
+        }}
+      />
+    );
+  }
+
+  it('shows the arguments of a checked routine and builds Histogram ranges and FilterClass from what was typed', () => {
+    let form = NEW_ROUTINE_FORM;
+    render(<Harness onForm={(next) => (form = next)} />);
+    expect(screen.queryByLabelText('Classes to keep')).toBeNull();
+
+    fireEvent.click(screen.getByLabelText(/^FilterClass/));
+    fireEvent.change(screen.getByLabelText('Classes to keep'), { target: { value: 'cat, dog' } });
+    fireEvent.click(screen.getByLabelText(/^Histogram/));
+    expect(screen.getByLabelText('Number of bins (1 to 100)')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Ranges'));
+    fireEvent.change(screen.getByLabelText('Upper bounds'), { target: { value: '0.4, 1' } });
+
+    expect(buildRoutines(form)).toEqual({
+      ok: true,
+      routines: [
+        { name: 'FilterClass', args: { class_name: ['cat', 'dog'] } },
+        { name: 'Histogram', args: { ranges: [0.4, 1] } },
+      ],
+    });
+  });
+});
 
 describe('the evaluation drawing', () => {
   it('draws one annotation per prediction at or above the confidence threshold', () => {
