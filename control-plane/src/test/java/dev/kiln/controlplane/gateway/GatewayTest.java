@@ -32,6 +32,7 @@ import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -47,6 +48,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @MicronautTest(transactional = false)
 class GatewayTest extends FleetTestBase {
@@ -895,7 +897,103 @@ class GatewayTest extends FleetTestBase {
         assertThat(limited.headers().firstValue("Retry-After")).isPresent();
     }
 
+
+    @Test
+    void aPreflightFromAnOriginTheProjectAllowsIsAnsweredAndItsCallsGetTheOriginBack() {
+        UUID deployment = readyDeployment(1).deployment();
+        HttpResponse<String> patched = call("PATCH", "/api/v1/projects/" + project, signIn(project, Role.ADMIN),
+                Map.of("allowedOrigins", List.of("HTTPS://App.Example.com:443", "http://localhost:5173")));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(fromJson(patched.body(), Map.class).get("allowedOrigins"))
+                .isEqualTo(List.of("https://app.example.com", "http://localhost:5173"));
+
+        HttpResponse<String> preflight = send(preflight("/" + deployment + "/predict", "https://app.example.com"));
+        HttpResponse<String> predict = send(predictRequest(deployment, key)
+                .header("Origin", "https://app.example.com").build());
+        HttpResponse<String> kserve = send(preflight("/v1/models/" + deployment + ":predict", "http://localhost:5173"));
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
+                methods -> assertThat(methods).contains("POST", "OPTIONS"));
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
+                headers -> assertThat(headers).contains("Authorization", "Content-Type"));
+        assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
+        assertThat(preflight.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+        assertThat(predict.statusCode()).isEqualTo(200);
+        assertThat(predict.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(predict.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+        assertThat(kserve.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void otherOriginsGetNoCorsHeadersAndNoSuccessfulPreflight() {
+        UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE projects SET allowed_origins = '{https://app.example.com}' WHERE id = ?", project);
+        keys.reload();
+        UUID otherProject = fixtures.project();
+        UUID foreign = fixtures.cpuDeployment(otherProject, fixtures.modelVersion(otherProject, new byte[]{4}).id(), 1);
+        routes.refresh();
+
+        for (HttpResponse<String> refused : List.of(
+                send(preflight("/" + deployment + "/predict", "https://evil.example.com")),
+                send(preflight("/" + deployment + "/predict", "https://app.example.com.evil.com")),
+                send(preflight("/" + foreign + "/predict", "https://app.example.com")),
+                send(preflight("/" + UUID.randomUUID() + "/predict", "https://app.example.com")))) {
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
+        }
+        HttpResponse<String> call = send(predictRequest(deployment, key).header("Origin", "https://evil.example.com")
+                .build());
+        assertThat(call.statusCode()).as("the key still works; only the browser is kept from reading").isEqualTo(200);
+        assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(call.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+    }
+
+    @Test
+    void allowedOriginsAreChangedByAdminsOnlyAndMustBeBareOrigins() {
+        String member = signIn(project, Role.MEMBER);
+        String admin = signIn(project, Role.ADMIN);
+
+        HttpResponse<String> byMember = call("PATCH", "/api/v1/projects/" + project, member,
+                Map.of("allowedOrigins", List.of("https://app.example.com")));
+        HttpResponse<String> bad = call("PATCH", "/api/v1/projects/" + project, admin, Map.of("allowedOrigins",
+                List.of("https://ok.example.com", "*", "https://app.example.com/path", "ftp://files.example.com",
+                        "https://*.example.com", "app.example.com")));
+        HttpResponse<String> anonymous = call("PATCH", "/api/v1/projects/" + project, null,
+                Map.of("allowedOrigins", List.of("https://app.example.com")));
+
+        assertApiError(byMember, 403, "Forbidden");
+        assertApiError(anonymous, 401, "Unauthorized");
+        ErrorBody error = assertApiError(bad, 400, "BadRequest");
+        assertThat(error.detail()).extracting(d -> String.join(".", d.loc())).containsExactly(
+                "body.allowedOrigins.1", "body.allowedOrigins.2", "body.allowedOrigins.3", "body.allowedOrigins.4",
+                "body.allowedOrigins.5");
+        assertThat(fixtures.single("SELECT cardinality(allowed_origins) FROM projects WHERE id = ?", Integer.class,
+                project)).as("nothing half-written").isZero();
+    }
+
+    @Test
+    void anOriginAllowedOnAnotherReplicaReachesThisOnesCacheThroughTheNotification() {
+        UUID deployment = readyDeployment(1).deployment();
+        keys.reload();
+
+        // Another replica's PATCH: only the row changes here, and the trigger notifies the listeners.
+        fixtures.update("UPDATE projects SET allowed_origins = '{https://late.example.com}' WHERE id = ?", project);
+
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(send(preflight("/" + deployment
+                + "/predict", "https://late.example.com")).statusCode()).isEqualTo(204));
+    }
+
     // --- helpers
+
+    private HttpRequest preflight(String path, String origin) {
+        return HttpRequest.newBuilder(uri(path)).header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build();
+    }
 
     /** An access token of a new user with {@code role} in the project's organization. */
     private String signIn(UUID projectId, Role role) {
