@@ -263,6 +263,8 @@ export interface Project {
   name: string;
   defaultRateLimitPerSecond?: number | null;
   createdAt?: string;
+  /** Browser origins whose pages may call the project's deployments (CORS on the data plane). */
+  allowedOrigins?: string[];
 }
 
 export interface Member {
@@ -583,6 +585,8 @@ export const client = {
   projects: async (orgId: string) => asList<Project>(await api('GET', `/api/v1/organizations/${enc(orgId)}/projects`)),
   createProject: (orgId: string, name: string) =>
     api<Project>('POST', `/api/v1/organizations/${enc(orgId)}/projects`, { name }),
+  setAllowedOrigins: (projectId: string, allowedOrigins: string[]) =>
+    api<Project>('PATCH', `/api/v1/projects/${enc(projectId)}`, { allowedOrigins }),
   members: async (orgId: string) => asList<Member>(await api('GET', `/api/v1/organizations/${enc(orgId)}/members`)),
   changeMember: (orgId: string, userId: string, role: Role) =>
     api<Member>('PATCH', `/api/v1/organizations/${enc(orgId)}/members/${enc(userId)}`, { role }),
