@@ -420,7 +420,8 @@ export interface AuditEntry {
 
 export type SnippetLanguage = 'curl' | 'python' | 'javascript' | 'node' | 'java' | 'go' | 'r' | 'ruby' | 'c';
 
-export type Snippets = { predictUrl: string } & Partial<Record<SnippetLanguage, string>>;
+/** Each language sends a local file as base64; `urlVariants` has the same programs sending an image URL instead. */
+export type Snippets = { predictUrl: string; urlVariants?: Partial<Record<SnippetLanguage, string>> } & Partial<Record<SnippetLanguage, string>>;
 
 export interface ProjectKey {
   id: string;

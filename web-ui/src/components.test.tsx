@@ -4,6 +4,7 @@ import { Drawing, RoutineFields } from './pages/deployment/Evaluation';
 import { useState } from 'react';
 import { NEW_ROUTINE_FORM, buildRoutines, type RoutineForm } from './lib/routines';
 import { Actions } from './pages/deployment/Actions';
+import { Connection } from './pages/deployment/Connection';
 import { CreateDeployment } from './pages/CreateDeployment';
 import type { Deployment } from './api';
 
@@ -94,6 +95,22 @@ describe('deleting a deployment', () => {
     expect(button.disabled).toBe(true);
     fireEvent.change(field, { target: { value: 'detector' } });
     expect(button.disabled).toBe(false);
+  });
+});
+
+describe('the client code', () => {
+  it('shows the url variant of the chosen language when Image URL is toggled', async () => {
+    const snippets = { predictUrl: 'http://gw/d1/predict', curl: 'curl base64 program', python: 'python base64 program', urlVariants: { curl: 'curl url program', python: 'python url program' } };
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(snippets), { status: 200 })));
+    render(<Connection d={deployment} />);
+
+    expect((await screen.findByTestId('snippet-curl')).textContent).toBe('curl base64 program');
+    fireEvent.click(screen.getByRole('button', { name: 'Image URL' }));
+    expect(screen.getByTestId('snippet-curl').textContent).toBe('curl url program');
+    fireEvent.click(screen.getByRole('button', { name: 'Python' }));
+    expect(screen.getByTestId('snippet-python').textContent).toBe('python url program');
+    fireEvent.click(screen.getByRole('button', { name: 'Image file (base64)' }));
+    expect(screen.getByTestId('snippet-python').textContent).toBe('python base64 program');
   });
 });
 
