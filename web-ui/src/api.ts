@@ -365,7 +365,9 @@ export interface DeploymentStats {
       | 'cpuPercent'
       | 'memoryBytes'
       | 'gpuUtilPercent'
-      | 'gpuMemoryBytes',
+      | 'gpuMemoryBytes'
+      /** The part of `requests` sent from the Evaluation tab. */
+      | 'evaluations',
       Point[]
     >
   >;
