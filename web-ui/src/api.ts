@@ -263,6 +263,8 @@ export interface Project {
   name: string;
   defaultRateLimitPerSecond?: number | null;
   createdAt?: string;
+  /** Browser origins whose pages may call the project's deployments (CORS on the data plane). */
+  allowedOrigins?: string[];
 }
 
 export interface Member {
@@ -394,7 +396,9 @@ export interface DeploymentStats {
       | 'memoryBytes'
       | 'gpuUtilPercent'
       | 'gpuMemoryBytes'
-      | 'instances',
+      | 'instances'
+      /** The part of `requests` sent from the Evaluation tab. */
+      | 'evaluations',
       Point[]
     >
   >;
@@ -449,7 +453,8 @@ export interface AuditEntry {
 
 export type SnippetLanguage = 'curl' | 'python' | 'javascript' | 'node' | 'java' | 'go' | 'r' | 'ruby' | 'c';
 
-export type Snippets = { predictUrl: string } & Partial<Record<SnippetLanguage, string>>;
+/** Each language sends a local file as base64; `urlVariants` has the same programs sending an image URL instead. */
+export type Snippets = { predictUrl: string; urlVariants?: Partial<Record<SnippetLanguage, string>> } & Partial<Record<SnippetLanguage, string>>;
 
 export interface ProjectKey {
   id: string;
@@ -614,6 +619,8 @@ export const client = {
   projects: async (orgId: string) => asList<Project>(await api('GET', `/api/v1/organizations/${enc(orgId)}/projects`)),
   createProject: (orgId: string, name: string) =>
     api<Project>('POST', `/api/v1/organizations/${enc(orgId)}/projects`, { name }),
+  setAllowedOrigins: (projectId: string, allowedOrigins: string[]) =>
+    api<Project>('PATCH', `/api/v1/projects/${enc(projectId)}`, { allowedOrigins }),
   members: async (orgId: string) => asList<Member>(await api('GET', `/api/v1/organizations/${enc(orgId)}/members`)),
   changeMember: (orgId: string, userId: string, role: Role) =>
     api<Member>('PATCH', `/api/v1/organizations/${enc(orgId)}/members/${enc(userId)}`, { role }),
@@ -739,26 +746,10 @@ export interface PredictRoutine {
   args?: Record<string, unknown>;
 }
 
-/** POST /{deploymentId}/predict with a project key (data plane, not the session's JWT). */
-export async function predict(
-  deploymentId: string,
-  secret: string,
-  base64: string,
-  routines: PredictRoutine[],
-): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(`/${enc(deploymentId)}/predict`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ image_type: 'base64', data: base64, routines }),
-    });
-  } catch {
-    throw new ApiError(0, 'The gateway cannot be reached.');
-  }
-  const json = await parse(response);
-  if (!response.ok) {
-    throw errorFrom(response.status, json);
-  }
-  return json;
+/**
+ * POST /api/v1/deployments/{id}/evaluate: the predict body and answer, authorized by the session (MEMBER+) instead of
+ * a project key, and counted as evaluation traffic in the deployment's stats.
+ */
+export function evaluate(deploymentId: string, base64: string, routines: PredictRoutine[]): Promise<unknown> {
+  return api<unknown>('POST', `/api/v1/deployments/${enc(deploymentId)}/evaluate`, { image_type: 'base64', data: base64, routines });
 }

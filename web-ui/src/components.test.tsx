@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { Drawing } from './pages/deployment/Evaluation';
+import { Drawing, RoutineFields } from './pages/deployment/Evaluation';
+import { useState } from 'react';
+import { NEW_ROUTINE_FORM, buildRoutines, type RoutineForm } from './lib/routines';
 import { Actions } from './pages/deployment/Actions';
+import { Connection } from './pages/deployment/Connection';
 import { CreateDeployment } from './pages/CreateDeployment';
 import type { Deployment } from './api';
 
@@ -25,6 +28,43 @@ const result = {
     tag: { id: i, name: `c${i}` },
   })),
 };
+
+describe('the routine fields', () => {
+  function Harness({ onForm }: { onForm: (form: RoutineForm) => void }) {
+    const [form, setForm] = useState(NEW_ROUTINE_FORM);
+    return (
+      <RoutineFields
+        form={form}
+        problems={{}}
+        onChange={(next) => {
+          setForm(next);
+          onForm(next);
+        }}
+      />
+    );
+  }
+
+  it('shows the arguments of a checked routine and builds Histogram ranges and FilterClass from what was typed', () => {
+    let form = NEW_ROUTINE_FORM;
+    render(<Harness onForm={(next) => (form = next)} />);
+    expect(screen.queryByLabelText('Classes to keep')).toBeNull();
+
+    fireEvent.click(screen.getByLabelText(/^FilterClass/));
+    fireEvent.change(screen.getByLabelText('Classes to keep'), { target: { value: 'cat, dog' } });
+    fireEvent.click(screen.getByLabelText(/^Histogram/));
+    expect(screen.getByLabelText('Number of bins (1 to 100)')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Ranges'));
+    fireEvent.change(screen.getByLabelText('Upper bounds'), { target: { value: '0.4, 1' } });
+
+    expect(buildRoutines(form)).toEqual({
+      ok: true,
+      routines: [
+        { name: 'FilterClass', args: { class_name: ['cat', 'dog'] } },
+        { name: 'Histogram', args: { ranges: [0.4, 1] } },
+      ],
+    });
+  });
+});
 
 describe('the evaluation drawing', () => {
   it('draws one annotation per prediction at or above the confidence threshold', () => {
@@ -55,6 +95,22 @@ describe('deleting a deployment', () => {
     expect(button.disabled).toBe(true);
     fireEvent.change(field, { target: { value: 'detector' } });
     expect(button.disabled).toBe(false);
+  });
+});
+
+describe('the client code', () => {
+  it('shows the url variant of the chosen language when Image URL is toggled', async () => {
+    const snippets = { predictUrl: 'http://gw/d1/predict', curl: 'curl base64 program', python: 'python base64 program', urlVariants: { curl: 'curl url program', python: 'python url program' } };
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(snippets), { status: 200 })));
+    render(<Connection d={deployment} />);
+
+    expect((await screen.findByTestId('snippet-curl')).textContent).toBe('curl base64 program');
+    fireEvent.click(screen.getByRole('button', { name: 'Image URL' }));
+    expect(screen.getByTestId('snippet-curl').textContent).toBe('curl url program');
+    fireEvent.click(screen.getByRole('button', { name: 'Python' }));
+    expect(screen.getByTestId('snippet-python').textContent).toBe('python url program');
+    fireEvent.click(screen.getByRole('button', { name: 'Image file (base64)' }));
+    expect(screen.getByTestId('snippet-python').textContent).toBe('python base64 program');
   });
 });
 

@@ -4,6 +4,7 @@ import { CopyButton, Dialog, Empty, ErrorBox, Field, Loading, StatusBadge, useLo
 import { useWorkspace } from '../context';
 import { dateTime, relative } from '../lib/format';
 import { formErrors } from '../lib/errors';
+import { originLines, originProblems } from '../lib/origins';
 
 export function Secrets({ projectId }: { projectId: string }) {
   const ws = useWorkspace();
@@ -36,6 +37,7 @@ export function Secrets({ projectId }: { projectId: string }) {
         </button>
       </div>
       {shown && <NewSecret shown={shown} onDone={() => setShown(null)} />}
+      <AllowedOrigins projectId={projectId} saved={ws.project?.allowedOrigins ?? []} onSaved={ws.reloadProjects} />
       {creating && (
         <CreateKey
           projectId={projectId}
@@ -150,6 +152,68 @@ function NewSecret({ shown, onDone }: { shown: { key: ProjectKey; why: string };
         I have stored it
       </button>
     </div>
+  );
+}
+
+/** The project's CORS origins: pages of these sites may call its deployments from the browser with a key. */
+export function AllowedOrigins({ projectId, saved, onSaved }: { projectId: string; saved: string[]; onSaved: () => void }) {
+  const [text, setText] = useState(saved.join('\n'));
+  const [problems, setProblems] = useState<string[]>([]);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const lines = originLines(text);
+    setBusy(true);
+    setProblems([]);
+    setDone(false);
+    try {
+      const project = await client.setAllowedOrigins(projectId, lines);
+      setText((project.allowedOrigins ?? []).join('\n'));
+      setDone(true);
+      onSaved();
+    } catch (err) {
+      setProblems(originProblems(err, lines));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="origins-title">
+      <h2 className="h2" id="origins-title">
+        Allowed origins
+      </h2>
+      <Field
+        id="allowed-origins"
+        label="Origins (one per line)"
+        error={problems.length > 0 ? problems.join(' ') : null}
+        hint="Web pages of these origins may call this project's predict URLs from the browser (CORS), e.g. https://app.example.com. Scheme, host and port only; no paths, no *."
+      >
+        {(p) => (
+          <textarea
+            {...p}
+            rows={3}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setDone(false);
+            }}
+          />
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save origins'}
+        </button>
+        {done && (
+          <span className="muted" role="status">
+            Saved.
+          </span>
+        )}
+      </div>
+    </form>
   );
 }
 

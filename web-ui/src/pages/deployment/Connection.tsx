@@ -17,6 +17,7 @@ export const LANGUAGES: { id: SnippetLanguage; label: string }[] = [
 export function Connection({ d }: { d: Deployment }) {
   const snippets = useLoad(() => client.snippets(d.id), [d.id]);
   const [language, setLanguage] = useState<SnippetLanguage>('curl');
+  const [variant, setVariant] = useState<'file' | 'url'>('file');
   const fallbackUrl = `${window.location.origin}/${d.id}/predict`;
   const predictUrl = snippets.data?.predictUrl ?? fallbackUrl;
 
@@ -38,12 +39,26 @@ export function Connection({ d }: { d: Deployment }) {
       <div className="card">
         <h2 className="h2">Client code</h2>
         <p className="muted">
-          Complete programs: replace <code>YOUR_SECRET_KEY</code> and <code>path/to/image.jpg</code>, then run them.
+          Complete programs: replace <code>YOUR_SECRET_KEY</code> and{' '}
+          {variant === 'file' ? <code>path/to/image.jpg</code> : <code>https://example.com/image.jpg</code>}, then run them.
+          {variant === 'url' && ' The deployment downloads the image from that address itself (image_type url).'}
         </p>
         {snippets.error && <ErrorBox error={snippets.error} title="Snippets could not be loaded." onRetry={() => void snippets.reload()} />}
         {!snippets.data && !snippets.error && <Loading what="snippets" />}
         {snippets.data && (
           <>
+            <div className="lang-picker" role="group" aria-label="Image">
+              {(
+                [
+                  ['file', 'Image file (base64)'],
+                  ['url', 'Image URL'],
+                ] as const
+              ).map(([id, label]) => (
+                <button key={id} type="button" className={`chip ${variant === id ? 'on' : ''}`} aria-pressed={variant === id} onClick={() => setVariant(id)}>
+                  {label}
+                </button>
+              ))}
+            </div>
             <div className="lang-picker" role="group" aria-label="Language">
               {LANGUAGES.map((l) => (
                 <button
@@ -58,7 +73,7 @@ export function Connection({ d }: { d: Deployment }) {
               ))}
             </div>
             {LANGUAGES.map((l) => {
-              const code = snippets.data?.[l.id];
+              const code = variant === 'file' ? snippets.data?.[l.id] : snippets.data?.urlVariants?.[l.id];
               return (
                 <div key={l.id} className="snippet" hidden={language !== l.id}>
                   <div className="snippet-head">

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { client, predict, type Deployment, type PredictRoutine, type ProjectKey } from '../../api';
+import { evaluate, type Deployment } from '../../api';
 import { ErrorBox, Field } from '../../components/ui';
 import { useWorkspace } from '../../context';
 import { filterByConfidence, toShapes, type Prediction } from '../../lib/annotations';
 import { compactJson } from '../../lib/format';
 import { dataUrlBlob } from '../../lib/dataUrl';
+import { MAX_BINS, NEW_ROUTINE_FORM, ROUTINE_NAMES, buildRoutines, type RoutineField, type RoutineForm, type RoutineName } from '../../lib/routines';
 
 interface PredictResult {
   image?: { width?: number; height?: number };
@@ -13,22 +14,12 @@ interface PredictResult {
   timing?: { totalMs?: number };
 }
 
-const ROUTINES: { name: string; label: string; routine: PredictRoutine }[] = [
-  { name: 'FilterIOU', label: 'FilterIOU — drop overlapping boxes (IoU above 0.5)', routine: { name: 'FilterIOU', args: { iou: 0.5 } } },
-  { name: 'Histogram', label: 'Histogram — counts per class', routine: { name: 'Histogram' } },
-  { name: 'ActiveLearning', label: 'ActiveLearning — uncertainty score', routine: { name: 'ActiveLearning' } },
-];
-
-const TEMPORARY_KEY_MINUTES = 60;
-
 export function Evaluation({ d }: { d: Deployment }) {
   const ws = useWorkspace();
-  const [secret, setSecret] = useState('');
-  const [temporary, setTemporary] = useState<ProjectKey | null>(null);
-  const [keyError, setKeyError] = useState<string | null>(null);
   const [image, setImage] = useState<{ name: string; dataUrl: string } | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [routines, setRoutines] = useState<Record<string, boolean>>({});
+  const [routines, setRoutines] = useState<RoutineForm>(NEW_ROUTINE_FORM);
+  const [problems, setProblems] = useState<Partial<Record<RoutineField, string>>>({});
   const [threshold, setThreshold] = useState(0.5);
   const [result, setResult] = useState<PredictResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,32 +43,18 @@ export function Evaluation({ d }: { d: Deployment }) {
     reader.readAsDataURL(file);
   };
 
-  const createTemporaryKey = async () => {
-    setKeyError(null);
-    try {
-      const key = await client.createKey(d.projectId, {
-        name: `dashboard evaluation ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
-        deploymentIds: [d.id],
-        expiresAt: new Date(Date.now() + TEMPORARY_KEY_MINUTES * 60_000).toISOString(),
-      });
-      setTemporary(key);
-      setSecret(key.secret ?? '');
-    } catch (e) {
-      setKeyError(e instanceof Error ? e.message : 'The key could not be created.');
-    }
-  };
-
   const run = async (e: FormEvent) => {
     e.preventDefault();
-    if (!image || !secret.trim()) {
-      setError(!image ? 'Choose an image first.' : 'Paste a secret key of this project first.');
+    const built = buildRoutines(routines);
+    setProblems(built.ok ? {} : built.problems);
+    if (!image || !built.ok) {
+      setError(!image ? 'Choose an image first.' : 'Correct the routine arguments marked above.');
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      const chosen = ROUTINES.filter((r) => routines[r.name]).map((r) => r.routine);
-      setResult((await predict(d.id, secret.trim(), image.dataUrl, chosen)) as PredictResult);
+      setResult((await evaluate(d.id, image.dataUrl, built.routines)) as PredictResult);
     } catch (err) {
       setResult(null);
       setError(err instanceof Error ? err.message : 'The prediction failed.');
@@ -95,26 +72,11 @@ export function Evaluation({ d }: { d: Deployment }) {
   return (
     <div className="evaluation">
       <form className="card eval-form" onSubmit={run}>
-        <Field
-          id="eval-secret"
-          label="Secret key"
-          hint="A project secret (Secrets page). It stays in this tab only and is sent to this deployment's predict URL."
-        >
-          {(p) => <input {...p} type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} placeholder="kiln_…" />}
-        </Field>
-        {ws.isAdmin && !temporary && (
-          <button type="button" className="secondary" onClick={() => void createTemporaryKey()}>
-            Use a temporary key
-          </button>
-        )}
-        {temporary && (
-          <div className="notice" role="status">
-            <strong>Temporary key created: “{temporary.name}”.</strong> It works only for this deployment and expires in {TEMPORARY_KEY_MINUTES} minutes
-            {temporary.expiresAt ? ` (${new Date(temporary.expiresAt).toLocaleTimeString()})` : ''}. Its secret was shown once and is only in the field
-            above — Kiln cannot show it again. Revoke it on the Secrets page when you are done.
-          </div>
-        )}
-        {keyError && <ErrorBox error={keyError} title="No temporary key:" />}
+        <p className="field-hint">
+          Runs this deployment on an image with your session: no secret key is needed, and the calls count as evaluation traffic, apart from production
+          traffic, in the deployment&apos;s graphs.
+        </p>
+        {!ws.canWrite && <div className="notice">Evaluating needs the MEMBER role or higher in this project.</div>}
         <div
           className={`dropzone ${dragging ? 'over' : ''}`}
           onDragOver={(e) => {
@@ -128,16 +90,8 @@ export function Evaluation({ d }: { d: Deployment }) {
           <input id="eval-image" type="file" accept="image/*" onChange={(e) => readFile(e.target.files?.[0])} />
           <p className="field-hint">{image ? image.name : 'Choose a file, or drop an image here.'}</p>
         </div>
-        <fieldset className="routines">
-          <legend>Routines</legend>
-          {ROUTINES.map((r) => (
-            <label key={r.name} className="check">
-              <input type="checkbox" checked={!!routines[r.name]} onChange={(e) => setRoutines({ ...routines, [r.name]: e.target.checked })} />
-              {r.label}
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit" disabled={busy}>
+        <RoutineFields form={routines} problems={problems} onChange={setRoutines} />
+        <button type="submit" disabled={busy || !ws.canWrite}>
           {busy ? 'Running…' : 'Run'}
         </button>
         {error && <ErrorBox error={error} />}
@@ -175,6 +129,67 @@ export function Evaluation({ d }: { d: Deployment }) {
         )}
       </div>
     </div>
+  );
+}
+
+const LABELS: Record<RoutineName, string> = {
+  FilterConfidence: 'FilterConfidence — keep predictions at or above a confidence',
+  FilterClass: 'FilterClass — keep only these classes',
+  ExcludeClass: 'ExcludeClass — drop these classes',
+  FilterIOU: 'FilterIOU — drop boxes overlapping a better one',
+  Histogram: 'Histogram — counts per class and confidence bin',
+  ActiveLearning: "ActiveLearning — uncertainty score (the deployment's strategy and threshold)",
+};
+
+/** The six routines, each with its arguments shown while it is checked; applied in this order. */
+export function RoutineFields({
+  form,
+  problems,
+  onChange,
+}: {
+  form: RoutineForm;
+  problems: Partial<Record<RoutineField, string>>;
+  onChange: (next: RoutineForm) => void;
+}) {
+  const set = (patch: Partial<RoutineForm>) => onChange({ ...form, ...patch });
+  const text = (field: RoutineField, label: string, hint?: string) => (
+    <Field id={`routine-${field}`} label={label} error={problems[field]} hint={hint}>
+      {(p) => <input {...p} value={form[field]} onChange={(e) => set({ [field]: e.target.value })} />}
+    </Field>
+  );
+  return (
+    <fieldset className="routines">
+      <legend>Routines</legend>
+      {ROUTINE_NAMES.map((name) => (
+        <div key={name} className="routine">
+          <label className="check">
+            <input type="checkbox" checked={form.enabled[name]} onChange={(e) => set({ enabled: { ...form.enabled, [name]: e.target.checked } })} />
+            {LABELS[name]}
+          </label>
+          {form.enabled[name] && name === 'FilterConfidence' && text('confidence', 'Confidence (0 to 1)')}
+          {form.enabled[name] && name === 'FilterClass' && text('filterClasses', 'Classes to keep', 'Class names, separated by commas.')}
+          {form.enabled[name] && name === 'ExcludeClass' && text('excludeClasses', 'Classes to drop', 'Class names, separated by commas.')}
+          {form.enabled[name] && name === 'FilterIOU' && text('iou', 'IoU threshold (0 to 1)')}
+          {form.enabled[name] && name === 'Histogram' && (
+            <>
+              <div className="radio-row" role="radiogroup" aria-label="Histogram bins">
+                <label className="check">
+                  <input type="radio" name="histogram-mode" checked={form.histogramMode === 'bins'} onChange={() => set({ histogramMode: 'bins' })} />
+                  Equal bins
+                </label>
+                <label className="check">
+                  <input type="radio" name="histogram-mode" checked={form.histogramMode === 'ranges'} onChange={() => set({ histogramMode: 'ranges' })} />
+                  Ranges
+                </label>
+              </div>
+              {form.histogramMode === 'bins'
+                ? text('bins', `Number of bins (1 to ${MAX_BINS})`)
+                : text('ranges', 'Upper bounds', 'Increasing, separated by commas: 0.5, 0.8, 1 makes the bins 0–0.5, 0.5–0.8, 0.8–1.')}
+            </>
+          )}
+        </div>
+      ))}
+    </fieldset>
   );
 }
 

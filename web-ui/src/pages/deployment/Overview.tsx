@@ -95,7 +95,7 @@ function Charts({ stats }: { stats: DeploymentStats }) {
   const step = stats.step || 1;
   const data = useMemo(
     () => ({
-      rate: align([perSecond(s.requests, step)]),
+      rate: align([perSecond(s.requests, step), perSecond(s.evaluations, step)]),
       errors: align([errorRate(stats)]),
       latency: align([s.latencyP50Ms, s.latencyP95Ms, s.latencyP99Ms]),
       concurrency: align([s.concurrency]),
@@ -123,7 +123,15 @@ function Charts({ stats }: { stats: DeploymentStats }) {
         <Tile label="Latency p95 (latest)" value={p95.length ? `${p95[p95.length - 1].toFixed(1)} ms` : '—'} />
       </div>
       <div className="charts">
-        <Chart title="Request rate (per second)" data={data.rate} series={[{ label: 'requests/s', color: '#c2410c' }]} format={(v) => fixed(v, 2)} />
+        <Chart
+          title="Request rate (per second)"
+          data={data.rate}
+          series={[
+            { label: 'all requests/s', color: '#c2410c' },
+            { label: 'of them evaluation/s', color: '#0ea5e9' },
+          ]}
+          format={(v) => fixed(v, 2)}
+        />
         <Chart title="Error rate" data={data.errors} series={[{ label: 'errors', color: '#dc2626' }]} format={(v) => `${fixed(v * 100, 1)}%`} />
         <Chart
           title="Latency (ms)"
@@ -139,8 +147,9 @@ function Charts({ stats }: { stats: DeploymentStats }) {
         {autoscaled && (
           <Chart title="Instances (autoscaled)" data={data.instances} series={[{ label: 'instances', color: '#0d9488' }]} format={(v) => fixed(v, 0)} />
         )}
-        <Chart title="CPU" data={data.cpu} series={[{ label: 'CPU', color: '#14b8a6' }]} format={(v) => `${fixed(v, 1)}%`} />
-        <Chart title="Memory" data={data.memory} series={[{ label: 'memory', color: '#22c55e' }]} format={(v) => bytes(v)} emptyMax={GIB} />
+        {/* Whole-node figures of the nodes hosting the deployment, not this deployment's own share. */}
+        <Chart title="CPU (node)" data={data.cpu} series={[{ label: 'node CPU', color: '#14b8a6' }]} format={(v) => `${fixed(v, 1)}%`} />
+        <Chart title="Memory (node)" data={data.memory} series={[{ label: 'node memory', color: '#22c55e' }]} format={(v) => bytes(v)} emptyMax={GIB} />
         {hasGpu ? (
           <>
             <Chart title="GPU utilization" data={data.gpu} series={[{ label: 'GPU', color: '#eab308' }]} format={(v) => `${fixed(v, 1)}%`} />

@@ -22,6 +22,12 @@ public final class InternalPaths {
 
     public static final String JOIN_TOKEN_HEADER = "X-Kiln-Join-Token";
     public static final String PREDICT_ID_HEADER = "X-Predict-Id";
+    /**
+     * Gateway→node: set to {@link #EVALUATION_TRAFFIC} on a prediction sent from the dashboard's evaluation, so the
+     * node counts it apart from production traffic. Only the gateway (holding the gateway token) reaches the node.
+     */
+    public static final String TRAFFIC_HEADER = "X-Kiln-Traffic";
+    public static final String EVALUATION_TRAFFIC = "evaluation";
 
     private InternalPaths() {
     }

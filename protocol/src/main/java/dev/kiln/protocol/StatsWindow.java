@@ -1,5 +1,6 @@
 package dev.kiln.protocol;
 
+import io.micronaut.core.annotation.Creator;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
@@ -21,9 +22,24 @@ import java.util.UUID;
  * @param queueHistogram     time spent waiting for the model
  * @param inferenceHistogram time in the model run
  * @param totalHistogram     time from arrival to response
+ * @param evaluations        of the requests, those sent from the dashboard's evaluation (not production traffic);
+ *                           0 from a sender that predates the field
  */
 @Serdeable
 public record StatsWindow(UUID source, UUID deploymentId, Instant start, int seconds, long requests,
                           long errors4xx, long errors5xx, int maxConcurrency, int maxQueueDepth,
-                          String queueHistogram, String inferenceHistogram, String totalHistogram) {
+                          String queueHistogram, String inferenceHistogram, String totalHistogram,
+                          long evaluations) {
+
+    @Creator
+    public StatsWindow {
+    }
+
+    /** A window without evaluation traffic (the gateway's refusals, or tests). */
+    public StatsWindow(UUID source, UUID deploymentId, Instant start, int seconds, long requests, long errors4xx,
+                       long errors5xx, int maxConcurrency, int maxQueueDepth, String queueHistogram,
+                       String inferenceHistogram, String totalHistogram) {
+        this(source, deploymentId, start, seconds, requests, errors4xx, errors5xx, maxConcurrency, maxQueueDepth,
+                queueHistogram, inferenceHistogram, totalHistogram, 0);
+    }
 }

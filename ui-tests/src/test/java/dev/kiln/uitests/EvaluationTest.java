@@ -26,13 +26,11 @@ class EvaluationTest {
 
     private String name;
     private String deploymentId;
-    private String secret;
 
     @BeforeAll
     void deployment(LiveStack stack) {
         name = LiveStack.unique("eval");
         deploymentId = stack.onlineDeployment(name);
-        secret = stack.newKey(LiveStack.unique("eval"));
     }
 
     @Test
@@ -76,11 +74,35 @@ class EvaluationTest {
         ui.shot("slider-raised");
     }
 
+    @Test
+    void twoRoutinesWithTheirArgumentsRunWithTheSessionAndNoKeyIsCreated(Ui ui, LiveStack stack) {
+        String keys = "/api/v1/projects/" + stack.projectId() + "/keys";
+        int keysBefore = stack.admin().get(keys).body().size();
+        ui.signIn().openDeployment(name).tab("Evaluation");
+        ui.field("Image").setInputFiles(new FilePayload("image.jpg", "image/jpeg", SampleImage.jpeg()));
+        ui.page().getByLabel("FilterConfidence").check();
+        ui.field("Confidence (0 to 1)").fill("0.3");
+        ui.page().getByLabel("Histogram").check();
+        ui.field("Ranges").check();
+        ui.field("Upper bounds").fill("0.5, 1");
+        ui.shot("routines-chosen");
+
+        JsonNode result = run(ui);
+
+        assertThat(confidences(result)).isNotEmpty().allSatisfy(c -> assertThat(c).isGreaterThanOrEqualTo(0.3));
+        assertThat(result.path("routines").has("Histogram")).as(result.toString()).isTrue();
+        assertThat(stack.admin().get(keys).body().size()).as("no temporary key").isEqualTo(keysBefore);
+    }
+
     /** Runs the deployment's Evaluation tab on the sample image; returns the JSON it shows. */
     private JsonNode evaluate(Ui ui) {
         ui.signIn().openDeployment(name).tab("Evaluation");
         ui.field("Image").setInputFiles(new FilePayload("image.jpg", "image/jpeg", SampleImage.jpeg()));
-        ui.field("Secret key").fill(secret);
+        return run(ui);
+    }
+
+    /** Clicks Run (no secret key: the session is enough) and returns the JSON shown. */
+    private JsonNode run(Ui ui) {
         ui.button("Run").click();
 
         Locator json = ui.page().getByTestId("evaluation-json");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.ConsoleMessage;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +42,8 @@ class GeneratedSnippetsTest {
     private String secret;
     private JsonNode snippets;
     private Path image;
+    /** Serves the sample image on loopback for the url variants (the tests' node may fetch private addresses). */
+    private HttpServer imageServer;
 
     @BeforeAll
     void deployment(LiveStack stack, @TempDir Path dir) {
@@ -48,6 +54,22 @@ class GeneratedSnippetsTest {
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         snippets = reply.body();
         image = SampleImage.file(dir);
+        imageServer = startImageServer();
+    }
+
+    @AfterAll
+    void stopImageServer() {
+        imageServer.stop(0);
+    }
+
+    @Test
+    void theCurlUrlVariantPrintsAPredictionOfAnImageTheDeploymentDownloads(@TempDir Path dir) {
+        assertPrediction(runUrlVariant(dir, "predict.sh", "curl", List.of("sh", "predict.sh")));
+    }
+
+    @Test
+    void thePythonUrlVariantPrintsAPredictionOfAnImageTheDeploymentDownloads(@TempDir Path dir) {
+        assertPrediction(runUrlVariant(dir, "predict.py", "python", List.of("python3", "predict.py")));
     }
 
     @Test
@@ -148,6 +170,38 @@ class GeneratedSnippetsTest {
             throw new UncheckedIOException(e);
         }
         return execute(dir, command, env);
+    }
+
+    /** Writes the url variant of {@code language}, with the key and the local image's URL pasted in, and runs it. */
+    private Output runUrlVariant(Path dir, String file, String language, List<String> command) {
+        String code = snippets.path("urlVariants").path(language).asText();
+        assertThat(code).contains("YOUR_SECRET_KEY", "https://example.com/image.jpg");
+        String url = "http://127.0.0.1:" + imageServer.getAddress().getPort() + "/image.jpg";
+        try {
+            Files.writeString(dir.resolve(file), code.replace("YOUR_SECRET_KEY", secret)
+                    .replace("https://example.com/image.jpg", url));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return execute(dir, command, Map.of());
+    }
+
+    private static HttpServer startImageServer() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] jpeg = SampleImage.jpeg();
+            server.createContext("/image.jpg", exchange -> {
+                exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
+                exchange.sendResponseHeaders(200, jpeg.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(jpeg);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private record Output(int exitCode, String stdout, String stderr) {

@@ -18,8 +18,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * ({@link AccountStates}). Not on the model upload: while a blocking filter runs, Micronaut buffers the arriving
  * body, and an upload is far larger than the request buffer; its controller checks the account itself.
  */
-// Regex: every /api/ path but the model upload.
-@ServerFilter(patternStyle = FilterPatternStyle.REGEX, value = "^/api/(?!v1/models/[^/]+/versions$).*")
+// Regex: every /api/ path but the model upload and the evaluation (an image body, checked in its controller).
+@ServerFilter(patternStyle = FilterPatternStyle.REGEX,
+        value = "^/api/(?!v1/models/[^/]+/versions$|v1/deployments/[^/]+/evaluate$).*")
 class AccountGate implements Ordered {
 
     private final AccountStates states;

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 class BufferedBodyLimit implements Ordered {
 
     private static final Pattern BUFFERED = Pattern.compile("/(api|internal)/.*");
-    private static final Pattern STREAMED = Pattern.compile("/api/v1/models/[^/]+/versions");
+    /** Model uploads, and evaluations (a predict body, under the gateway's limit and budget). */
+    private static final Pattern STREAMED = Pattern.compile("/api/v1/(models/[^/]+/versions|deployments/[^/]+/evaluate)");
 
     private final long limit;
 

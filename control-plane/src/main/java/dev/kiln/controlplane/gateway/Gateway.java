@@ -19,8 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The data plane's prediction path (DESIGN §1, §4): authenticate the project key from memory, find the
@@ -132,6 +134,12 @@ public class Gateway {
         if (id == null) {
             return refuse(notFound(deploymentId, predictId));
         }
+        return admit(id, key, predictId);
+    }
+
+    /** The checks after the key's: the deployment is the key's project's (else 404), in its scope, within rates. */
+    private CompletableFuture<Admission> admit(UUID id, VerifiedKey key, String predictId) {
+        String deploymentId = id.toString();
         return routes.find(id).thenApply(route -> {
             if (route.isEmpty() || !route.get().projectId().equals(key.projectId())) {
                 return new Admission.Refused(notFound(deploymentId, predictId));
@@ -144,6 +152,35 @@ public class Gateway {
                 return new Admission.Refused(tooManyRequests(limited, id, predictId));
             }
             return new Admission.Admitted(route.get(), key);
+        });
+    }
+
+    /**
+     * A prediction from the dashboard's evaluation. No project key: {@code authorize} (blocking, run on
+     * {@code blocking}) checks the session and yields a stand-in key (see {@link Evaluations}), so the rate limits,
+     * the per-key concurrency and the byte budget apply as to predict, and the node counts it as evaluation traffic.
+     * The body is claimed at once, before the check: a body left unclaimed meanwhile would be buffered by the server
+     * up to its request buffer limit. A refusal that does not need the body (no such deployment, no ready instance,
+     * not JSON) waits for the check, so another tenant learns nothing but 404.
+     */
+    CompletableFuture<HttpResponse<?>> evaluate(UUID deploymentId, HttpRequest<?> request, String predictId,
+                                                Supplier<VerifiedKey> authorize, Executor blocking) {
+        return routes.find(deploymentId).thenCompose(found -> {
+            Route route = found.orElse(null);
+            if (route == null || route.ready().isEmpty() || !isJson(request)) {
+                return CompletableFuture.supplyAsync(authorize, blocking).thenApply(caller -> route == null
+                        ? notFound(deploymentId.toString(), predictId)
+                        : route.ready().isEmpty() ? noReadyInstance(route, predictId)
+                        : DataPlaneResponses.error(415, "Send the prediction request as application/json.", predictId));
+            }
+            return readBody(route, request, predictId, 1, body -> CompletableFuture.supplyAsync(authorize, blocking)
+                    .thenCompose(caller -> admit(deploymentId, caller, predictId))
+                    .thenCompose(admission -> switch (admission) {
+                        case Admission.Refused refused -> done(refused.response());
+                        case Admission.Admitted admitted -> withinKeyConcurrency(admitted, predictId, a ->
+                                dispatch(a.route(), NodeCall.EVALUATE, body, predictId)
+                                        .thenApply(reply -> reply.toResponse(predictId)));
+                    }));
         });
     }
 

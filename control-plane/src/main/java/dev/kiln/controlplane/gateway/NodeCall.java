@@ -5,6 +5,8 @@ import dev.kiln.protocol.InternalPaths;
 /** Which instance endpoint of a node a data-plane call goes to. */
 enum NodeCall {
     PREDICT("POST", InternalPaths.NODE_PREDICT),
+    /** A prediction from the dashboard's evaluation: the node counts it apart from production traffic. */
+    EVALUATE("POST", InternalPaths.NODE_PREDICT),
     INFER("POST", InternalPaths.NODE_INFER),
     METADATA("GET", InternalPaths.NODE_METADATA);
 

@@ -56,14 +56,17 @@ public class NodeForwarder {
 
     /** Sends {@code body} (ignored for GET calls) to the instance's endpoint for {@code call}. */
     CompletableFuture<Outcome> forward(Target target, NodeCall call, byte[] body, String predictId, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.address() + call.path(target)))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target.address() + call.path(target)))
                 .timeout(timeout)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + target.gatewayToken())
                 .header(InternalPaths.PREDICT_ID_HEADER, predictId)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
                 .method(call.method, "GET".equals(call.method) ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (call == NodeCall.EVALUATE) {
+            builder.header(InternalPaths.TRAFFIC_HEADER, InternalPaths.EVALUATION_TRAFFIC);
+        }
+        HttpRequest request = builder.build();
         AtomicBoolean answered = new AtomicBoolean();
         HttpResponse.BodyHandler<byte[]> handler = info -> {
             answered.set(true); // called when the status line and headers have arrived

@@ -3,6 +3,7 @@ package dev.kiln.controlplane.keys;
 import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.common.Times;
 import dev.kiln.controlplane.tenancy.Project;
+import dev.kiln.controlplane.tenancy.ProjectOrigins;
 import dev.kiln.controlplane.tenancy.ProjectRepository;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.annotation.Nullable;
@@ -48,9 +49,13 @@ public class KeyVerifier {
     private final ProjectRepository projects;
     private final Clock clock;
     private volatile Map<String, Entry> byHash;
+    /** Per project, the browser origins it allows (CORS on the data plane); reloaded with the keys. */
+    private volatile Map<UUID, Set<String>> allowedOrigins = Map.of();
+    private final ProjectOrigins origins;
     private final Set<UUID> usedSinceFlush = ConcurrentHashMap.newKeySet();
 
-    KeyVerifier(ProjectKeyRepository keys, ProjectRepository projects, Clock clock) {
+    KeyVerifier(ProjectKeyRepository keys, ProjectRepository projects, Clock clock, ProjectOrigins origins) {
+        this.origins = origins;
         this.keys = keys;
         this.projects = projects;
         this.clock = clock;
@@ -132,7 +137,16 @@ public class KeyVerifier {
                         new Entry(key, key.previousSecretHash(), key.previousValidUntil(), rateLimit));
             }
         }
+        Map<UUID, Set<String>> allowed = new HashMap<>();
+        origins.allowing().forEach((project, list) -> allowed.put(project, Set.copyOf(list)));
+        allowedOrigins = Map.copyOf(allowed);
         byHash = Map.copyOf(table);
+    }
+
+    /** Whether the project lets pages of {@code origin} (as the browser sent it) call its deployments. */
+    public boolean allowsOrigin(UUID projectId, String origin) {
+        table(); // loads on first use, like the keys
+        return allowedOrigins.getOrDefault(projectId, Set.of()).contains(origin);
     }
 
     private Map<String, Entry> table() {

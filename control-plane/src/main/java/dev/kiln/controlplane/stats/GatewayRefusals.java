@@ -94,7 +94,7 @@ class GatewayRefusals {
             long total = statuses.values().stream().mapToLong(Long::longValue).sum();
             long client = statuses.entrySet().stream().filter(e -> e.getKey() < 500).mapToLong(Map.Entry::getValue).sum();
             windows.add(new StatsStore.Window(source, window.deploymentId(), Instant.ofEpochMilli(window.windowStart()),
-                    (int) (windowMillis / 1000), total, client, total - client, 0, 0, null, null, null));
+                    (int) (windowMillis / 1000), total, client, total - client, 0, 0, null, null, null, 0));
         });
         try {
             tx.executeWrite(status -> {

@@ -52,7 +52,8 @@ class StatsIngest {
         for (StatsWindow w : Objects.requireNonNullElse(delivered.windows(), List.<StatsWindow>of())) {
             if (w == null || w.source() == null || w.deploymentId() == null || w.start() == null || w.seconds() <= 0
                     || w.requests() < 0 || w.errors4xx() < 0 || w.errors5xx() < 0
-                    || w.errors4xx() + w.errors5xx() > w.requests()) {
+                    || w.errors4xx() + w.errors5xx() > w.requests()
+                    || w.evaluations() < 0 || w.evaluations() > w.requests()) {
                 LOG.warn("Node {} sent a malformed stats window, dropped: {}", delivered.nodeId(), w);
                 continue;
             }
@@ -65,7 +66,8 @@ class StatsIngest {
                 windows.add(new StatsStore.Window(w.source(), w.deploymentId(), w.start().truncatedTo(ChronoUnit.MICROS),
                         w.seconds(), w.requests(), w.errors4xx(), w.errors5xx(), Math.max(0, w.maxConcurrency()),
                         Math.max(0, w.maxQueueDepth()), Histograms.fromBase64(w.queueHistogram()),
-                        Histograms.fromBase64(w.inferenceHistogram()), Histograms.fromBase64(w.totalHistogram())));
+                        Histograms.fromBase64(w.inferenceHistogram()), Histograms.fromBase64(w.totalHistogram()),
+                        w.evaluations()));
             } catch (IllegalArgumentException e) {
                 LOG.warn("Node {} sent a stats window with a broken histogram, dropped: {}", delivered.nodeId(),
                         e.getMessage());

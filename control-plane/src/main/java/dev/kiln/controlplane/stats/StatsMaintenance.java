@@ -120,6 +120,7 @@ class StatsMaintenance {
             long requests;
             long errors4xx;
             long errors5xx;
+            long evaluations;
             int maxQueueDepth;
             final Map<Instant, Integer> concurrencyByWindow = new HashMap<>();
             final Histogram queue = Histograms.empty();
@@ -129,7 +130,7 @@ class StatsMaintenance {
         Map<Minute, Acc> minutes = new LinkedHashMap<>();
         jdbc.prepareStatement("""
                 SELECT deployment_id, start, requests, errors_4xx, errors_5xx, max_concurrency, max_queue_depth,
-                       queue_histogram, inference_histogram, total_histogram
+                       queue_histogram, inference_histogram, total_histogram, evaluations
                 FROM stats_windows WHERE start >= ? AND start < ?""", statement -> {
             statement.setTimestamp(1, Timestamp.from(from));
             statement.setTimestamp(2, Timestamp.from(until));
@@ -146,6 +147,7 @@ class StatsMaintenance {
                     Histograms.mergeInto(acc.queue, r.getBytes(8));
                     Histograms.mergeInto(acc.inference, r.getBytes(9));
                     Histograms.mergeInto(acc.total, r.getBytes(10));
+                    acc.evaluations += r.getLong(11);
                 }
             }
             return null;
@@ -155,13 +157,15 @@ class StatsMaintenance {
         }
         jdbc.prepareStatement("""
                 INSERT INTO stats_minutes (deployment_id, start, requests, errors_4xx, errors_5xx, max_concurrency,
-                                           max_queue_depth, queue_histogram, inference_histogram, total_histogram)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
+                                           max_queue_depth, queue_histogram, inference_histogram, total_histogram,
+                                           evaluations)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
                 ON CONFLICT (deployment_id, start) DO UPDATE SET requests = excluded.requests,
                     errors_4xx = excluded.errors_4xx, errors_5xx = excluded.errors_5xx,
                     max_concurrency = excluded.max_concurrency, max_queue_depth = excluded.max_queue_depth,
                     queue_histogram = excluded.queue_histogram, inference_histogram = excluded.inference_histogram,
-                    total_histogram = excluded.total_histogram""", statement -> {
+                    total_histogram = excluded.total_histogram, evaluations = excluded.evaluations""",
+                statement -> {
             for (Map.Entry<Minute, Acc> e : minutes.entrySet()) {
                 Acc acc = e.getValue();
                 statement.setObject(1, e.getKey().deploymentId());
@@ -174,7 +178,8 @@ class StatsMaintenance {
                 statement.setBytes(8, Histograms.encode(acc.queue));
                 statement.setBytes(9, Histograms.encode(acc.inference));
                 statement.setBytes(10, Histograms.encode(acc.total));
-                statement.setObject(11, e.getKey().deploymentId());
+                statement.setLong(11, acc.evaluations);
+                statement.setObject(12, e.getKey().deploymentId());
                 statement.addBatch();
             }
             statement.executeBatch();

@@ -48,6 +48,7 @@ class StatsReader {
         final long[] requests;
         final long[] errors4xx;
         final long[] errors5xx;
+        final long[] evaluations;
         final int[] concurrency;
         final Histogram[] total;
         final Histogram overall = Histograms.empty();
@@ -58,6 +59,7 @@ class StatsReader {
             requests = new long[size];
             errors4xx = new long[size];
             errors5xx = new long[size];
+            evaluations = new long[size];
             concurrency = new int[size];
             total = new Histogram[size];
             for (int i = 0; i < size; i++) {
@@ -74,9 +76,10 @@ class StatsReader {
             return sum;
         }
 
-        private void add(int bucket, Instant window, long requests, long errors4xx, long errors5xx, int concurrency,
-                         @Nullable byte[] histogram) {
+        private void add(int bucket, Instant window, long requests, long errors4xx, long errors5xx, long evaluations,
+                         int concurrency, @Nullable byte[] histogram) {
             this.requests[bucket] += requests;
+            this.evaluations[bucket] += evaluations;
             this.errors4xx[bucket] += errors4xx;
             this.errors5xx[bucket] += errors5xx;
             int inFlight = concurrencyByWindow.get(bucket).merge(window, concurrency, Integer::sum);
@@ -135,7 +138,7 @@ class StatsReader {
     private void readRequests(String table, Collection<UUID> deploymentIds, Instant from, Instant to, Grid grid,
                               Map<UUID, Requests> into) {
         jdbc.prepareStatement("SELECT deployment_id, start, requests, errors_4xx, errors_5xx, max_concurrency, "
-                + "total_histogram FROM " + table + " WHERE deployment_id = ANY(?) AND start >= ? AND start < ?",
+                + "total_histogram, evaluations FROM " + table + " WHERE deployment_id = ANY(?) AND start >= ? AND start < ?",
                 statement -> {
                     statement.setArray(1, statement.getConnection().createArrayOf("uuid", deploymentIds.toArray()));
                     statement.setTimestamp(2, Timestamp.from(from));
@@ -144,7 +147,7 @@ class StatsReader {
                         while (r.next()) {
                             Instant start = r.getObject(2, OffsetDateTime.class).toInstant();
                             into.get(r.getObject(1, UUID.class)).add(grid.bucket(start), start, r.getLong(3),
-                                    r.getLong(4), r.getLong(5), r.getInt(6), r.getBytes(7));
+                                    r.getLong(4), r.getLong(5), r.getLong(8), r.getInt(6), r.getBytes(7));
                         }
                     }
                     return null;

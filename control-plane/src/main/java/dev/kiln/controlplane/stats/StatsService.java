@@ -106,7 +106,8 @@ class StatsService {
                 points(grid, i -> r.concurrency[i]),
                 points(grid, i -> usage.cpuPercent()[i]), points(grid, i -> round(usage.memoryBytes()[i])),
                 points(grid, i -> usage.gpuUtilPercent()[i]), points(grid, i -> round(usage.gpuMemoryBytes()[i])),
-                points(grid, i -> instances[i]));
+                points(grid, i -> instances[i]),
+                points(grid, i -> r.evaluations[i]));
         Instant createdAt = deployment.createdAt();
         Instant availableFrom = from.isAfter(createdAt) ? from : createdAt;
         Instant availableTo = to.isBefore(now) ? to : now;

@@ -23,7 +23,7 @@ class StatsStore {
     /** A window ready to store: counts as sent, histograms as compressed bytes. */
     record Window(UUID source, UUID deploymentId, Instant start, int seconds, long requests, long errors4xx,
                   long errors5xx, int maxConcurrency, int maxQueueDepth, byte @Nullable [] queue,
-                  byte @Nullable [] inference, byte @Nullable [] total) {
+                  byte @Nullable [] inference, byte @Nullable [] total, long evaluations) {
     }
 
     // A window of a deployment that no longer exists is dropped (WHERE EXISTS), not an error: the node resends
@@ -31,8 +31,8 @@ class StatsStore {
     private static final String INSERT_WINDOW = """
             INSERT INTO stats_windows (source, start, deployment_id, seconds, requests, errors_4xx, errors_5xx,
                                        max_concurrency, max_queue_depth, queue_histogram, inference_histogram,
-                                       total_histogram, model_version_id)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT model_version_id FROM instances WHERE id = ?)
+                                       total_histogram, model_version_id, evaluations)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT model_version_id FROM instances WHERE id = ?), ?
             WHERE EXISTS (SELECT 1 FROM deployments WHERE id = ?)
             ON CONFLICT (source, start) DO\s""";
     private static final String IDEMPOTENT = INSERT_WINDOW + "NOTHING";
@@ -70,7 +70,8 @@ class StatsStore {
                 statement.setBytes(11, w.inference());
                 statement.setBytes(12, w.total());
                 statement.setObject(13, w.source()); // an instance's window carries its model version
-                statement.setObject(14, w.deploymentId());
+                statement.setLong(14, w.evaluations());
+                statement.setObject(15, w.deploymentId());
                 statement.addBatch();
             }
             statement.executeBatch();

@@ -13,13 +13,17 @@ final class StatsViews {
     private StatsViews() {
     }
 
-    /** Each series a list of [epochMillis, value] at the start of each step; counts are per step. */
+    /**
+     * Each series a list of [epochMillis, value] at the start of each step; counts are per step. {@code requests}
+     * counts all traffic; {@code evaluations} the part of it sent from the dashboard's evaluation.
+     */
     @Serdeable
     record Series(List<List<Object>> requests, List<List<Object>> errors4xx, List<List<Object>> errors5xx,
                   List<List<Object>> latencyP50Ms, List<List<Object>> latencyP95Ms, List<List<Object>> latencyP99Ms,
                   List<List<Object>> concurrency, List<List<Object>> cpuPercent, List<List<Object>> memoryBytes,
                   List<List<Object>> gpuUtilPercent, List<List<Object>> gpuMemoryBytes,
-                  List<List<Object>> instances) {
+                  List<List<Object>> instances,
+                  List<List<Object>> evaluations) {
     }
 
     /**

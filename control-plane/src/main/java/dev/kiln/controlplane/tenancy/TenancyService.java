@@ -19,13 +19,15 @@ import java.util.stream.Collectors;
 class TenancyService {
 
     private final Access access;
+    private final ProjectOrigins origins;
     private final OrganizationRepository organizations;
     private final ProjectRepository projects;
     private final MembershipRepository memberships;
     private final UserRepository users;
 
     TenancyService(Access access, OrganizationRepository organizations, ProjectRepository projects,
-                   MembershipRepository memberships, UserRepository users) {
+                   MembershipRepository memberships, UserRepository users, ProjectOrigins origins) {
+        this.origins = origins;
         this.access = access;
         this.organizations = organizations;
         this.projects = projects;
@@ -49,11 +51,14 @@ class TenancyService {
 
     List<ProjectView> projects(Caller caller, UUID organizationId) {
         access.organization(caller, organizationId, Role.VIEWER);
-        return projects.findByOrganizationIdOrderByCreatedAt(organizationId).stream().map(ProjectView::of).toList();
+        List<Project> found = projects.findByOrganizationIdOrderByCreatedAt(organizationId);
+        Map<UUID, List<String>> allowed = origins.of(found.stream().map(Project::id).toList());
+        return found.stream().map(p -> ProjectView.of(p, allowed.getOrDefault(p.id(), List.of()))).toList();
     }
 
     ProjectView project(Caller caller, UUID projectId) {
-        return ProjectView.of(access.project(caller, projectId, Role.VIEWER));
+        Project project = access.project(caller, projectId, Role.VIEWER);
+        return ProjectView.of(project, origins.of(List.of(projectId)).getOrDefault(projectId, List.of()));
     }
 
     MeView me(Caller caller) {

@@ -24,6 +24,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -43,11 +44,14 @@ class TenancyWrites {
     private final Quotas quotas;
     private final UserRepository users;
     private final boolean selfServiceOrganizations;
+    private final ProjectOrigins origins;
 
     TenancyWrites(Access access, OrganizationRepository organizations, ProjectRepository projects,
                   MembershipRepository memberships, DeploymentRepository deployments, AuditLog audit,
                   ApplicationEventPublisher<KeysChanged> keyEvents, Clock clock, Quotas quotas, UserRepository users,
-                  @Value("${kiln.tenancy.self-service-orgs:false}") boolean selfServiceOrganizations) {
+                  @Value("${kiln.tenancy.self-service-orgs:false}") boolean selfServiceOrganizations,
+                  ProjectOrigins origins) {
+        this.origins = origins;
         this.quotas = quotas;
         this.access = access;
         this.organizations = organizations;
@@ -88,6 +92,7 @@ class TenancyWrites {
         Problems problems = new Problems();
         String name = Names.check(request.name(), problems);
         checkRateLimit(request.defaultRateLimitPerSecond(), problems);
+        List<String> allowed = Origins.check(Objects.requireNonNullElse(request.allowedOrigins(), List.of()), problems);
         problems.throwIfAny("The project is not valid.");
         if (projects.existsByOrganizationIdAndName(organizationId, name)) {
             throw duplicate(name);
@@ -102,8 +107,12 @@ class TenancyWrites {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("name", name);
         detail.put("defaultRateLimitPerSecond", project.defaultRateLimitPerSecond());
+        if (!allowed.isEmpty()) {
+            origins.set(project.id(), allowed);
+            detail.put("allowedOrigins", allowed);
+        }
         audit.record(caller.actor(), "project.create", target(project), detail);
-        return ProjectView.of(project);
+        return ProjectView.of(project, allowed);
     }
 
     @Transactional
@@ -114,6 +123,9 @@ class TenancyWrites {
         Integer rateLimit = request.defaultRateLimitPerSecond() == null ? current.defaultRateLimitPerSecond()
                 : request.defaultRateLimitPerSecond();
         checkRateLimit(rateLimit, problems);
+        List<String> before = origins.of(List.of(projectId)).getOrDefault(projectId, List.of());
+        List<String> allowed = request.allowedOrigins() == null ? before
+                : Origins.check(request.allowedOrigins(), problems);
         problems.throwIfAny("The project change is not valid.");
         if (!name.equals(current.name()) && projects.existsByOrganizationIdAndName(current.organizationId(), name)) {
             throw duplicate(name);
@@ -136,8 +148,14 @@ class TenancyWrites {
             // Keys without their own limit inherit this one; the trigger tells other replicas, this tells this one.
             keyEvents.publishEvent(new KeysChanged());
         }
+        if (!allowed.equals(before)) {
+            origins.set(projectId, allowed);
+            detail.put("allowedOrigins", Map.of("from", before, "to", allowed));
+            // The data plane caches them with the keys; the trigger tells other replicas, this tells this one.
+            keyEvents.publishEvent(new KeysChanged());
+        }
         audit.record(caller.actor(), "project.update", target(changed), detail);
-        return ProjectView.of(changed);
+        return ProjectView.of(changed, allowed);
     }
 
     /**

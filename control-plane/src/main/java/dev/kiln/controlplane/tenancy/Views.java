@@ -19,9 +19,10 @@ final class Views {
 
     @Serdeable
     record ProjectView(UUID id, UUID organizationId, String name, @Nullable Integer defaultRateLimitPerSecond,
-                       Instant createdAt) {
-        static ProjectView of(Project p) {
-            return new ProjectView(p.id(), p.organizationId(), p.name(), p.defaultRateLimitPerSecond(), p.createdAt());
+                       Instant createdAt, List<String> allowedOrigins) {
+        static ProjectView of(Project p, List<String> allowedOrigins) {
+            return new ProjectView(p.id(), p.organizationId(), p.name(), p.defaultRateLimitPerSecond(), p.createdAt(),
+                    allowedOrigins);
         }
     }
 
@@ -40,7 +41,9 @@ final class Views {
 
     /** Project create and change; on change a null field means "leave as is". */
     @Serdeable
-    record ProjectRequest(@Nullable String name, @Nullable Integer defaultRateLimitPerSecond) {
+    /** @param allowedOrigins browser origins whose pages may call the project's deployments (CORS); null: unchanged */
+    record ProjectRequest(@Nullable String name, @Nullable Integer defaultRateLimitPerSecond,
+                          @Nullable List<String> allowedOrigins) {
     }
 
     @Serdeable

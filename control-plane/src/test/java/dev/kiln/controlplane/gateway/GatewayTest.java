@@ -5,6 +5,8 @@ import dev.kiln.controlplane.common.Secrets;
 import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.node.FleetFixtures;
 import dev.kiln.controlplane.support.RawHttp;
+import dev.kiln.controlplane.support.Tenants;
+import dev.kiln.controlplane.tenancy.Role;
 import dev.kiln.controlplane.node.FleetTestBase;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.controlplane.node.NodeRepository;
@@ -29,6 +31,7 @@ import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,6 +47,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @MicronautTest(transactional = false)
 class GatewayTest extends FleetTestBase {
@@ -65,6 +69,8 @@ class GatewayTest extends FleetTestBase {
     KeyVerifier keys;
     @Inject
     Balancer balancer;
+    @Inject
+    Tenants tenants;
 
     private record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
     }
@@ -892,7 +898,207 @@ class GatewayTest extends FleetTestBase {
         assertThat(awaitResult("/" + deployment + "/predictions/" + predictId).statusCode()).isEqualTo(200);
     }
 
+
+    @Test
+    void aMemberEvaluatesWithTheSessionAndTheNodeIsToldItIsEvaluationTraffic() throws Exception {
+        Placed placed = readyDeployment(1);
+        String member = signIn(project, Role.MEMBER);
+
+        HttpResponse<String> response = send(evaluateRequest(placed.deployment(), member, BODY));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(NODE_ANSWER);
+        Received forwarded = received.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded.body()).isEqualTo(BODY);
+        assertThat(forwarded.path()).isEqualTo("/internal/v1/instances/" + placed.instances().getFirst() + "/predict");
+        assertThat(forwarded.headers().get("X-kiln-traffic")).containsExactly("evaluation");
+        assertThat(forwarded.headers().get("X-predict-id"))
+                .containsExactly(response.headers().firstValue("X-Predict-Id").orElseThrow());
+
+        assertThat(send(predictRequest(placed.deployment(), key).build()).statusCode()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS).headers()).as("production traffic is not marked")
+                .doesNotContainKey("X-kiln-traffic");
+    }
+
+    @Test
+    void anEvaluationBodyLargerThanTheApisRequestBufferStreamsToTheNode() throws Exception {
+        UUID deployment = readyDeployment(1).deployment();
+        byte[] large = ("{\"image_type\":\"base64\",\"data\":\"" + "A".repeat(200_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = send(evaluateRequest(deployment, signIn(project, Role.OWNER), large));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(large);
+    }
+
+    @Test
+    void evaluationRefusesAnonymousCallersProjectKeysViewersAndOtherTenantsBeforeAnyNodeSeesIt() {
+        UUID deployment = readyDeployment(1).deployment();
+        UUID otherProject = fixtures.project();
+
+        assertApiError(send(evaluateRequest(deployment, null, BODY)), 401, "Unauthorized");
+        assertApiError(send(evaluateRequest(deployment, key, BODY)), 401, "Unauthorized");
+        ErrorBody viewer = assertApiError(send(evaluateRequest(deployment, signIn(project, Role.VIEWER), BODY)),
+                403, "Forbidden");
+        ErrorBody foreign = assertApiError(send(evaluateRequest(deployment, signIn(otherProject, Role.OWNER), BODY)),
+                404, "NotFound");
+        ErrorBody unknown = assertApiError(send(evaluateRequest(UUID.randomUUID(), signIn(project, Role.OWNER), BODY)),
+                404, "NotFound");
+
+        assertThat(viewer.message()).contains("MEMBER");
+        assertThat(foreign.message()).isEqualTo("No deployment " + deployment + ".");
+        assertThat(unknown.message()).startsWith("No deployment ");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void evaluationIsHeldToTheProjectsDefaultRateAndTheJsonContentTypeLikePredict() {
+        UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE projects SET default_rate_limit_per_second = 1 WHERE id = ?", project);
+        String member = signIn(project, Role.MEMBER);
+
+        assertError(send(HttpRequest.newBuilder(uri("/api/v1/deployments/" + deployment + "/evaluate"))
+                .header("Authorization", "Bearer " + member).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build()), 415, "UnsupportedMediaType");
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 5 && limited == null; i++) {
+            HttpResponse<String> response = send(evaluateRequest(deployment, member, BODY));
+            limited = response.statusCode() == 429 ? response : null;
+        }
+
+        assertThat(limited).as("refused within the burst of 2 × 1 and a few more").isNotNull();
+        assertThat(assertError(limited, 429, "TooManyRequests").message()).contains("limit of 1 requests per second");
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    }
+
+
+    @Test
+    void aPreflightFromAnOriginTheProjectAllowsIsAnsweredAndItsCallsGetTheOriginBack() {
+        UUID deployment = readyDeployment(1).deployment();
+        HttpResponse<String> patched = call("PATCH", "/api/v1/projects/" + project, signIn(project, Role.ADMIN),
+                Map.of("allowedOrigins", List.of("HTTPS://App.Example.com:443", "http://localhost:5173")));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(fromJson(patched.body(), Map.class).get("allowedOrigins"))
+                .isEqualTo(List.of("https://app.example.com", "http://localhost:5173"));
+
+        HttpResponse<String> preflight = send(preflight("/" + deployment + "/predict", "https://app.example.com"));
+        HttpResponse<String> predict = send(predictRequest(deployment, key)
+                .header("Origin", "https://app.example.com").build());
+        HttpResponse<String> kserve = send(preflight("/v1/models/" + deployment + ":predict", "http://localhost:5173"));
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
+                methods -> assertThat(methods).contains("POST", "OPTIONS"));
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
+                headers -> assertThat(headers).contains("Authorization", "Content-Type"));
+        assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
+        assertThat(preflight.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+        assertThat(predict.statusCode()).isEqualTo(200);
+        assertThat(predict.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(predict.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+        assertThat(kserve.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void otherOriginsGetNoCorsHeadersAndNoSuccessfulPreflight() {
+        UUID deployment = readyDeployment(1).deployment();
+        fixtures.update("UPDATE projects SET allowed_origins = '{https://app.example.com}' WHERE id = ?", project);
+        keys.reload();
+        UUID otherProject = fixtures.project();
+        UUID foreign = fixtures.cpuDeployment(otherProject, fixtures.modelVersion(otherProject, new byte[]{4}).id(), 1);
+        routes.refresh();
+
+        for (HttpResponse<String> refused : List.of(
+                send(preflight("/" + deployment + "/predict", "https://evil.example.com")),
+                send(preflight("/" + deployment + "/predict", "https://app.example.com.evil.com")),
+                send(preflight("/" + foreign + "/predict", "https://app.example.com")),
+                send(preflight("/" + UUID.randomUUID() + "/predict", "https://app.example.com")))) {
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
+        }
+        HttpResponse<String> call = send(predictRequest(deployment, key).header("Origin", "https://evil.example.com")
+                .build());
+        assertThat(call.statusCode()).as("the key still works; only the browser is kept from reading").isEqualTo(200);
+        assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(call.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+    }
+
+    @Test
+    void allowedOriginsAreChangedByAdminsOnlyAndMustBeBareOrigins() {
+        String member = signIn(project, Role.MEMBER);
+        String admin = signIn(project, Role.ADMIN);
+
+        HttpResponse<String> byMember = call("PATCH", "/api/v1/projects/" + project, member,
+                Map.of("allowedOrigins", List.of("https://app.example.com")));
+        HttpResponse<String> bad = call("PATCH", "/api/v1/projects/" + project, admin, Map.of("allowedOrigins",
+                List.of("https://ok.example.com", "*", "https://app.example.com/path", "ftp://files.example.com",
+                        "https://*.example.com", "app.example.com")));
+        HttpResponse<String> anonymous = call("PATCH", "/api/v1/projects/" + project, null,
+                Map.of("allowedOrigins", List.of("https://app.example.com")));
+
+        assertApiError(byMember, 403, "Forbidden");
+        assertApiError(anonymous, 401, "Unauthorized");
+        ErrorBody error = assertApiError(bad, 400, "BadRequest");
+        assertThat(error.detail()).extracting(d -> String.join(".", d.loc())).containsExactly(
+                "body.allowedOrigins.1", "body.allowedOrigins.2", "body.allowedOrigins.3", "body.allowedOrigins.4",
+                "body.allowedOrigins.5");
+        assertThat(fixtures.single("SELECT cardinality(allowed_origins) FROM projects WHERE id = ?", Integer.class,
+                project)).as("nothing half-written").isZero();
+    }
+
+    @Test
+    void anOriginAllowedOnAnotherReplicaReachesThisOnesCacheThroughTheNotification() {
+        UUID deployment = readyDeployment(1).deployment();
+        keys.reload();
+
+        // Another replica's PATCH: only the row changes here, and the trigger notifies the listeners.
+        fixtures.update("UPDATE projects SET allowed_origins = '{https://late.example.com}' WHERE id = ?", project);
+
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(send(preflight("/" + deployment
+                + "/predict", "https://late.example.com")).statusCode()).isEqualTo(204));
+    }
+
     // --- helpers
+
+    private HttpRequest preflight(String path, String origin) {
+        return HttpRequest.newBuilder(uri(path)).header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    /** An access token of a new user with {@code role} in the project's organization. */
+    private String signIn(UUID projectId, Role role) {
+        UUID organization = fixtures.single("SELECT organization_id FROM projects WHERE id = ?", UUID.class, projectId);
+        String email = tenants.user(organization, role).email();
+        HttpResponse<String> response = call("POST", "/api/v1/auth/login", null,
+                Map.of("username", email, "password", Tenants.PASSWORD));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return (String) fromJson(response.body(), Map.class).get("access_token");
+    }
+
+    /** The management API's one error body (DESIGN §4.3), which has no predictId before the gateway is reached. */
+    private ErrorBody assertApiError(HttpResponse<String> response, int status, String error) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        ErrorBody body = fromJson(response.body(), ErrorBody.class);
+        assertThat(body.status()).isEqualTo(status);
+        assertThat(body.error()).isEqualTo(error);
+        assertThat(body.message()).isNotBlank();
+        return body;
+    }
+
+    private HttpRequest evaluateRequest(UUID deployment, String token, byte[] body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/api/v1/deployments/" + deployment + "/evaluate"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder.build();
+    }
 
     private record Placed(UUID deployment, List<NodeCredentials> nodes, List<UUID> instances) {
     }

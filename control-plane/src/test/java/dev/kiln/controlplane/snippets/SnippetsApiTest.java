@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +43,9 @@ class SnippetsApiTest extends ApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         String predictUrl = server.getURL() + "/" + deploymentId + "/predict";
         assertThat(r.get("predictUrl")).isEqualTo(predictUrl);
-        assertThat(r.map()).containsOnlyKeys(concat("predictUrl", LANGUAGES));
+        List<String> keys = new ArrayList<>(List.of("predictUrl", "urlVariants"));
+        keys.addAll(LANGUAGES);
+        assertThat(r.map()).containsOnlyKeys(keys.toArray(String[]::new));
         for (String language : LANGUAGES) {
             assertThat(r.get(language)).as(language)
                     .contains(predictUrl, "YOUR_SECRET_KEY", "path/to/image.jpg", "base64")
@@ -52,6 +55,21 @@ class SnippetsApiTest extends ApiTest {
         assertThat(r.get("node")).contains("await fetch(URL").doesNotContain("axios");
         assertThat(r.get("python")).contains("import urllib.request").doesNotContain("import requests");
         assertThat(r.get("c")).contains("#include <curl/curl.h>");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyLanguageAlsoHasAUrlVariantThatSendsTheImagesAddressInsteadOfItsBytes() {
+        Api.Response r = admin.get("/api/v1/deployments/" + deploymentId + "/snippets");
+
+        Map<String, Object> variants = (Map<String, Object>) r.map().get("urlVariants");
+        assertThat(variants).containsOnlyKeys(LANGUAGES);
+        for (String language : LANGUAGES) {
+            assertThat((String) variants.get(language)).as(language)
+                    .contains(server.getURL() + "/" + deploymentId + "/predict", "YOUR_SECRET_KEY",
+                            SnippetTemplates.IMAGE_URL, "url")
+                    .doesNotContain(SnippetTemplates.URL, "base64", "path/to/image.jpg");
+        }
     }
 
     @Test
@@ -94,9 +112,5 @@ class SnippetsApiTest extends ApiTest {
                         "modelVersionId", version.get("id")));
         assertThat(deployment.status()).as(deployment.body()).isEqualTo(201);
         return deployment.get("id");
-    }
-
-    private static String[] concat(String first, List<String> rest) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream()).toArray(String[]::new);
     }
 }

@@ -9,12 +9,14 @@ import dev.kiln.protocol.InstanceReport;
 import dev.kiln.protocol.InstanceStatus;
 import dev.kiln.protocol.NodeCredentials;
 import dev.kiln.protocol.NodeSample;
+import dev.kiln.protocol.StatsWindow;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +71,35 @@ class StatsApiTest extends StatsTestBase {
         assertThat(value(series(stats, "latencyP50Ms"), second)).isCloseTo(20.0, within(0.02));
         assertThat(point(series(stats, "latencyP50Ms"), windowStart(250)).get(1)).as("no request, no latency").isNull();
         assertThat(series(stats, "requests")).hasSize(30);
+    }
+
+    @Test
+    void evaluationTrafficIsServedApartFromTheRequestsItIsPartOfAndSurvivesTheRollup() {
+        UUID deployment = deployment();
+        NodeCredentials node = registerNode();
+        UUID a = instance(deployment, node.nodeId(), "READY");
+        Instant first = windowStart(120);
+        StatsWindow production = window(a, deployment, first, 0, 1, repeat(10, 6));
+        StatsWindow mixed = new StatsWindow(a, deployment, first.plusSeconds(10), 10, 4, 0, 0, 1, 0, "", "",
+                production.totalHistogram(), 3);
+        StatsWindow impossible = new StatsWindow(a, deployment, first.plusSeconds(20), 10, 1, 0, 0, 1, 0, "", "",
+                production.totalHistogram(), 2);
+
+        assertThat(heartbeat(node, List.of(), List.of(production, mixed, impossible), List.of())).isEqualTo(200);
+        Api.Response raw = admin.get("/api/v1/deployments/" + deployment + "/stats?from=" + windowStart(300)
+                + "&to=" + windowStart(0) + "&step=10");
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(maintenance.rollUpAndPrune()).isTrue();
+        Api.Response minutes = admin.get("/api/v1/deployments/" + deployment + "/stats?from="
+                + first.truncatedTo(ChronoUnit.MINUTES) + "&to=" + windowStart(0) + "&step=60");
+
+        assertThat(raw.status()).as(raw.body()).isEqualTo(200);
+        assertThat(total(series(raw, "requests"))).as("the window with more evaluations than requests is dropped")
+                .isEqualTo(14);
+        assertThat(total(series(raw, "evaluations"))).isEqualTo(3);
+        assertThat(value(series(raw, "evaluations"), first.plusSeconds(10))).isEqualTo(3.0);
+        assertThat(value(series(raw, "evaluations"), first)).isZero();
+        assertThat(total(series(minutes, "evaluations"))).isEqualTo(3);
     }
 
     @Test

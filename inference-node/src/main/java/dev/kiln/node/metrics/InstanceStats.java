@@ -25,8 +25,8 @@ final class InstanceStats {
         window(windowStart).inFlight(inFlight);
     }
 
-    synchronized void finished(long windowStart, RequestOutcome outcome) {
-        window(windowStart).record(outcome);
+    synchronized void finished(long windowStart, RequestOutcome outcome, boolean evaluation) {
+        window(windowStart).record(outcome, evaluation);
         inFlight--;
     }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Measures every prediction and tensor inference an instance answers, whatever its outcome (200, 4xx, 503 queue
  * full, 504, 500): into the instance's stats window, the per-deployment Prometheus histogram, and one line on the
- * {@code kiln.requests} logger. Outermost of the filters, so the time runs from arrival to the response.
+ * {@code kiln.requests} logger. Evaluation traffic (the gateway's {@link InternalPaths#TRAFFIC_HEADER}) counts
+ * as a request and as an evaluation. Outermost of the filters, so the time runs from arrival to the response.
  */
 @ServerFilter({"/internal/v1/instances/*/predict", "/internal/v1/instances/*/infer"})
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -59,7 +60,9 @@ final class RequestStatsFilter {
         long totalNanos = System.nanoTime() - arrived;
         int status = response.code();
         Optional<InstanceStats> stats = request.getAttribute(STATS, InstanceStats.class);
-        stats.ifPresent(s -> windows.finished(s, outcome(status, totalNanos, arrived, response)));
+        boolean evaluation = InternalPaths.EVALUATION_TRAFFIC.equals(
+                request.getHeaders().get(InternalPaths.TRAFFIC_HEADER));
+        stats.ifPresent(s -> windows.finished(s, outcome(status, totalNanos, arrived, response), evaluation));
         String deployment = stats.map(s -> s.deploymentId.toString()).orElse("-");
         if (registry != null && stats.isPresent()) {
             timer(deployment, status).record(totalNanos, TimeUnit.NANOSECONDS);

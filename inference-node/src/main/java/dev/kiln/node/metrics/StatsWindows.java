@@ -43,7 +43,12 @@ public final class StatsWindows {
     }
 
     void finished(InstanceStats stats, RequestOutcome outcome) {
-        stats.finished(windowStart(clock.millis()), outcome);
+        finished(stats, outcome, false);
+    }
+
+    /** @param evaluation whether the request came from the dashboard's evaluation, counted apart as well */
+    void finished(InstanceStats stats, RequestOutcome outcome, boolean evaluation) {
+        stats.finished(windowStart(clock.millis()), outcome, evaluation);
     }
 
     /** The windows that ended by {@code now}, oldest first per instance; each is handed out once. */

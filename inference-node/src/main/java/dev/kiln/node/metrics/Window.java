@@ -17,6 +17,7 @@ final class Window {
     private long requests;
     private long errors4xx;
     private long errors5xx;
+    private long evaluations;
     private int maxConcurrency;
     private final Histogram queue = new Histogram(DIGITS);
     private final Histogram inference = new Histogram(DIGITS);
@@ -34,8 +35,11 @@ final class Window {
         maxConcurrency = Math.max(maxConcurrency, now);
     }
 
-    void record(RequestOutcome outcome) {
+    void record(RequestOutcome outcome, boolean evaluation) {
         requests++;
+        if (evaluation) {
+            evaluations++;
+        }
         if (outcome.status() >= 500) {
             errors5xx++;
         } else if (outcome.status() >= 400) {
@@ -61,7 +65,7 @@ final class Window {
     StatsWindow toStats(UUID instanceId, UUID deploymentId) {
         return new StatsWindow(instanceId, deploymentId, Instant.ofEpochMilli(startMillis), StatsWindows.SECONDS,
                 requests, errors4xx, errors5xx, maxConcurrency, maxQueueDepth(), encode(queue), encode(inference),
-                encode(total));
+                encode(total), evaluations);
     }
 
     /** The most waits that overlapped: a sweep over their starts and ends (an end at a start does not overlap). */

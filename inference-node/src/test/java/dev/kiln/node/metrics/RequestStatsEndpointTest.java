@@ -8,6 +8,7 @@ import dev.kiln.node.testing.TestAssignments;
 import dev.kiln.node.testing.TestImages;
 import dev.kiln.protocol.Assignment;
 import dev.kiln.protocol.InstanceStatus;
+import dev.kiln.protocol.InternalPaths;
 import dev.kiln.protocol.ServingSettings;
 import dev.kiln.protocol.StatsWindow;
 import io.micronaut.context.ApplicationContext;
@@ -69,11 +70,18 @@ class RequestStatsEndpointTest {
     }
 
     private int predict(UUID instance, String body, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort()
-                                + "/internal/v1/instances/" + instance + "/predict"))
-                        .header("Authorization", "Bearer " + token)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return send(request(instance, body, token).build());
+    }
+
+    private HttpRequest.Builder request(UUID instance, String body, String token) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort()
+                        + "/internal/v1/instances/" + instance + "/predict"))
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private int send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
@@ -108,6 +116,21 @@ class RequestStatsEndpointTest {
             }
         }
         return count;
+    }
+
+    @Test
+    void aPredictionTheGatewayMarksAsEvaluationCountsAsARequestAndAsAnEvaluation() throws Exception {
+        closedWindows();
+
+        assertThat(predict(steady.instanceId(), image, TOKEN)).isEqualTo(200);
+        assertThat(send(request(steady.instanceId(), image, TOKEN)
+                .header(InternalPaths.TRAFFIC_HEADER, InternalPaths.EVALUATION_TRAFFIC).build())).isEqualTo(200);
+        assertThat(send(request(steady.instanceId(), image, TOKEN)
+                .header(InternalPaths.TRAFFIC_HEADER, "something-else").build())).isEqualTo(200);
+
+        List<StatsWindow> steadyWindows = of(closedWindows(), steady);
+        assertThat(sum(steadyWindows, StatsWindow::requests)).isEqualTo(3);
+        assertThat(sum(steadyWindows, StatsWindow::evaluations)).isEqualTo(1);
     }
 
     @Test

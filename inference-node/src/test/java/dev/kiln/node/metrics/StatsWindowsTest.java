@@ -36,6 +36,19 @@ class StatsWindowsTest {
     }
 
     @Test
+    void evaluationRequestsCountAsRequestsAndApartAsEvaluations() {
+        request(200, 12);
+        InstanceStats stats = windows.arrived(instance, deployment);
+        windows.finished(stats, RequestOutcome.untimed(200, ms(9)), true);
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(windows.takeClosed(clock.instant())).singleElement().satisfies(w -> {
+            assertThat(w.requests()).isEqualTo(2);
+            assertThat(w.evaluations()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void everyOutcomeCountsInTheWindowItFinishedInWithErrorsByClass() throws Exception {
         request(200, 12);
         request(200, 14);
