@@ -186,7 +186,7 @@ class GatewayBoundsTest extends FleetTestBase {
 
     @Test
     void aChunkedRefreshBodyOverTheBufferLimitIs413() throws IOException {
-        byte[] chunk = new byte[100 * 1024];
+        byte[] chunk = new byte[300 * 1024];
         ByteArrayOutputStream chunked = new ByteArrayOutputStream();
         chunked.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         chunked.write(chunk);
