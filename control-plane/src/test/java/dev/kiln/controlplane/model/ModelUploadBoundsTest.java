@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +57,7 @@ class ModelUploadBoundsTest extends ApiTest {
         String modelId = newModel();
         Tenants.Tenant stranger = tenants.create(Role.OWNER);
 
-        Answer answer = headersOnly(modelId, tokenOf(stranger.user().email(), Tenants.PASSWORD), 4 * MB);
+        RawHttp.Answer answer = headersOnly(modelId, tokenOf(stranger.user().email(), Tenants.PASSWORD), 4 * MB);
 
         assertThat(answer.response()).startsWith("HTTP/1.1 404");
         assertThat(bodyOf(answer.response()).status()).isEqualTo(404);
@@ -73,7 +71,7 @@ class ModelUploadBoundsTest extends ApiTest {
         String orgId = (String) admin.get("/api/v1/organizations").list().getFirst().get("id");
         String viewer = tenants.user(UUID.fromString(orgId), Role.VIEWER).email();
 
-        Answer answer = headersOnly(modelId, tokenOf(viewer, Tenants.PASSWORD), 4 * MB);
+        RawHttp.Answer answer = headersOnly(modelId, tokenOf(viewer, Tenants.PASSWORD), 4 * MB);
 
         assertThat(answer.response()).startsWith("HTTP/1.1 403");
         assertThat(bodyOf(answer.response()).status()).isEqualTo(403);
@@ -85,7 +83,7 @@ class ModelUploadBoundsTest extends ApiTest {
     void anUploadDeclaringMoreThanTheMaximumIs413BeforeItIsReadAndStoresNothing() throws IOException {
         String modelId = newModel();
 
-        Answer answer = headersOnly(modelId, tokenOf(ADMIN_EMAIL, ADMIN_PASSWORD), 50 * MB);
+        RawHttp.Answer answer = headersOnly(modelId, tokenOf(ADMIN_EMAIL, ADMIN_PASSWORD), 50 * MB);
 
         assertThat(answer.response()).startsWith("HTTP/1.1 413");
         assertThat(bodyOf(answer.response()).status()).isEqualTo(413);
@@ -110,7 +108,7 @@ class ModelUploadBoundsTest extends ApiTest {
     void anUploadThatDoesNotFitTheSpoolIs503WithRetryAfterBeforeItIsRead() throws IOException {
         String modelId = newModel();
 
-        Answer answer = headersOnly(modelId, tokenOf(ADMIN_EMAIL, ADMIN_PASSWORD), MB + 1);
+        RawHttp.Answer answer = headersOnly(modelId, tokenOf(ADMIN_EMAIL, ADMIN_PASSWORD), MB + 1);
 
         assertThat(answer.response()).startsWith("HTTP/1.1 503");
         assertThat(answer.response()).containsIgnoringCase("\r\nRetry-After: 1\r\n");
@@ -162,22 +160,10 @@ class ModelUploadBoundsTest extends ApiTest {
                 + "\r\n";
     }
 
-    /** The server's answer, and whether it then closed the connection. */
-    private record Answer(String response, boolean closed) {
-    }
-
     /** Declares a body of {@code declared} bytes and sends none of it: an answer can only come from the headers. */
-    private Answer headersOnly(String modelId, String token, long declared) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST /api/v1/models/" + modelId + "/versions HTTP/1.1\r\n"
-                    + "Host: localhost\r\n" + authorization(token) + "Content-Length: " + declared + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            String response = RawHttp.readResponse(in);
-            return new Answer(response, in.read() < 0);
-        }
+    private RawHttp.Answer headersOnly(String modelId, String token, long declared) throws IOException {
+        return RawHttp.headersOnly(server.getPort(), "POST /api/v1/models/" + modelId + "/versions",
+                authorization(token) + "Content-Length: " + declared + "\r\n");
     }
 
     private static byte[] multipart(byte[] file) {
