@@ -2,10 +2,8 @@ package dev.kiln.controlplane.model;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
@@ -15,8 +13,8 @@ import io.micronaut.http.filter.ServerFilterPhase;
 /**
  * Claims a model upload's body the moment its headers are routed, before security and the controller run: left
  * unclaimed meanwhile, the server would buffer what arrives. The {@link BodyPipe} asks for nothing until the upload
- * is allowed. After the answer the pipe is
- * closed, and a refusal closes the connection too, so the unread rest of a large body is never read nor drained.
+ * is allowed. After the answer the pipe is closed; a refusal of a large body also closes the connection
+ * ({@code UnreadBodyClose}), so its unread rest is never read nor drained.
  */
 @ServerFilter("/api/v1/models/*/versions")
 class UploadBodyClaim implements Ordered {
@@ -42,13 +40,10 @@ class UploadBodyClaim implements Ordered {
     }
 
     @ResponseFilter
-    void release(HttpRequest<?> request, MutableHttpResponse<?> response) {
+    void release(HttpRequest<?> request) {
         BodyPipe body = claimed(request);
         if (body != null) {
             body.close();
-            if (response.code() >= 400) {
-                response.header(HttpHeaders.CONNECTION, "close");
-            }
         }
     }
 
