@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 14 against real processes: a control plane with -Xmx512m (TestStacks) takes 40 clients sending ~16 MB base64
- * JPEGs to one deployment for 20 s while a second tenant calls its own deployment twice a second, then 128
- * anonymous 10 MB login bodies. It stays up; the flood gets only 200, 413, 429 or 503; the other tenant's calls
- * succeed; the logins are 413 without their bodies ever being sent.
+ * JPEGs to one deployment for 20 s while a second tenant calls its own deployment three times a second, then 128
+ * anonymous 10 MB login bodies. It stays up; the flood gets only 200, 413, 429, 503 or a closed connection; the
+ * other tenant's calls succeed (at least 90 % of at least 40); the logins are 413 without their bodies ever being
+ * sent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FloodEndToEndTest {
@@ -67,12 +68,13 @@ class FloodEndToEndTest {
     void aFloodOfLargeBodiesAndAnonymousLoginsLeavesTheControlPlaneServingEveryTenant() throws Exception {
         byte[] floodBody = Flood.paddedJpegBody(Images.scene(), FLOOD_BODY_BYTES);
 
-        Flood.Result result = new Flood().run(targets, floodBody, 40, Duration.ofSeconds(20), 2, 128);
+        Flood.Result result = new Flood().run(targets, floodBody, 40, Duration.ofSeconds(20), 3, 128);
 
         System.out.println("flood: " + result);
-        assertThat(result.flood().keySet()).as("flood statuses").isSubsetOf(200, 413, 429, 503);
+        // -1: a flooding client whose refused body the server closed the connection on, unread, while it still sent.
+        assertThat(result.flood().keySet()).as("flood statuses").isSubsetOf(-1, 200, 413, 429, 503);
         assertThat(result.flood().values().stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(40);
-        assertThat(result.tenantCalls()).isGreaterThanOrEqualTo(35);
+        assertThat(result.tenantCalls()).isGreaterThanOrEqualTo(40);
         assertThat(result.tenantOk()).as("the other tenant's calls: " + result.tenant())
                 .isGreaterThanOrEqualTo((int) Math.ceil(result.tenantCalls() * 0.9));
         assertThat(result.logins()).as("login statuses").isEqualTo(Map.of(413, 128));

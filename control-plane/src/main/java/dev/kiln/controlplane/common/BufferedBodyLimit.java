@@ -1,7 +1,9 @@
 package dev.kiln.controlplane.common;
 
 import dev.kiln.protocol.ErrorBody;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
@@ -11,15 +13,15 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
-import io.micronaut.http.server.HttpServerConfiguration;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Routes that bind their body whole (login, refresh, invitations, JSON writes, /internal/**) are bounded by
- * {@code micronaut.server.max-request-buffer-size}. Micronaut counts that limit as the bytes arrive, so a declared
- * Content-Length over it is refused here at once, before anything is read or any login is checked. Model uploads
+ * {@code kiln.http.max-buffered-body} (KILN_MAX_REQUEST_BUFFER): a declared Content-Length over it is refused here at
+ * once, before anything is read or any login is checked. A chunked body is bounded as it arrives by Micronaut's
+ * {@code micronaut.server.max-request-buffer-size}, a little higher (see application.yml). Model uploads
  * (streamed to disk, their own limit) and the data plane (the gateway's own limit and budget) are not buffered.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -31,8 +33,8 @@ class BufferedBodyLimit implements Ordered {
 
     private final long limit;
 
-    BufferedBodyLimit(HttpServerConfiguration server) {
-        this.limit = server.getMaxRequestBufferSize();
+    BufferedBodyLimit(@Value("${kiln.http.max-buffered-body:64KB}") @ReadableBytes long limit) {
+        this.limit = limit;
     }
 
     @RequestFilter

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.gateway;
 
+import dev.kiln.controlplane.common.ByteBudget;
 import dev.kiln.protocol.InternalPaths;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.gateway;
 
+import dev.kiln.controlplane.common.ByteBudget;
 import io.micronaut.http.body.ByteBody;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;

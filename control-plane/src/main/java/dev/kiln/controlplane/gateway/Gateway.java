@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.gateway;
 
+import dev.kiln.controlplane.common.ByteBudget;
 import dev.kiln.controlplane.keys.KeyVerifier;
 import dev.kiln.controlplane.keys.VerifiedKey;
 import io.micronaut.core.annotation.Nullable;

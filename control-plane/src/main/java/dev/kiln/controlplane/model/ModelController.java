@@ -7,28 +7,21 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.kiln.controlplane.auth.AccountStates;
 import dev.kiln.controlplane.auth.Caller;
 import dev.kiln.controlplane.model.Views.CreateModel;
 import dev.kiln.controlplane.model.Views.ModelVersionView;
 import dev.kiln.controlplane.model.Views.ModelView;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.multipart.CompletedFileUpload;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,13 +35,9 @@ import java.util.UUID;
 class ModelController {
 
     private final ModelService models;
-    private final ModelUploads uploads;
-    private final AccountStates accounts;
 
-    ModelController(ModelService models, ModelUploads uploads, AccountStates accounts) {
+    ModelController(ModelService models) {
         this.models = models;
-        this.uploads = uploads;
-        this.accounts = accounts;
     }
 
     @Post("/projects/{projectId}/models")
@@ -64,21 +53,6 @@ class ModelController {
     @Get("/models/{modelId}")
     ModelView get(@Parameter(hidden = true) Caller caller, UUID modelId) {
         return models.get(caller, modelId);
-    }
-
-    /**
-     * Multipart upload. Parts above the multipart threshold are spooled to disk by the server (see
-     * micronaut.server.multipart), and the file is then streamed from there, so it is never whole in memory.
-     */
-    @Post(uri = "/models/{modelId}/versions", consumes = MediaType.MULTIPART_FORM_DATA)
-    HttpResponse<ModelVersionView> upload(@Parameter(hidden = true) Caller caller, UUID modelId, @Part("file") @Nullable CompletedFileUpload file,
-                                          @Part("versionTag") @Nullable String versionTag,
-                                          @Part("descriptor") @Nullable String descriptor,
-                                          HttpRequest<?> request) throws IOException {
-        accounts.require(request);
-        ModelUploads.FilePart part = file == null ? null
-                : new ModelUploads.FilePart(file.getFilename(), file.getInputStream());
-        return HttpResponse.created(uploads.upload(caller, modelId, part, versionTag, descriptor));
     }
 
     /** 204; 409 while a deployment runs one of its versions. Artifacts nothing else references go with it. */

@@ -15,21 +15,17 @@ import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A model version upload: the file is copied to a temp file while its SHA-256 is computed, loaded once with
- * ONNX Runtime, and only then stored. Whatever goes wrong, the temp file is deleted and nothing is written.
+ * A model version upload, decided before its body is read: the caller's role on the model's project first, then a
+ * hold on the upload spool. Only then is the multipart body read, the file streamed into the spool while its SHA-256
+ * is computed (413 the moment it passes the limit), loaded once with ONNX Runtime in a child JVM, and stored.
+ * Whatever goes wrong, the spooled file is deleted and nothing is written.
  */
 @Singleton
 class ModelUploads {
@@ -38,43 +34,68 @@ class ModelUploads {
 
     private final ModelService models;
     private final ModelValidator validator;
-    private final UploadConfig config;
+    private final UploadSpool spool;
+    private final UploadLimits limits;
     private final JsonMapper json;
 
-    ModelUploads(ModelService models, ModelValidator validator, UploadConfig config, JsonMapper json) {
+    ModelUploads(ModelService models, ModelValidator validator, UploadSpool spool, UploadLimits limits,
+                 JsonMapper json) {
         this.models = models;
         this.validator = validator;
-        this.config = config;
+        this.spool = spool;
+        this.limits = limits;
         this.json = json;
     }
 
-    /** A file part as received: its bytes come from {@code content}, never all in memory. */
-    record FilePart(String filename, InputStream content) {
+    /**
+     * An upload as it arrives: the declared Content-Length (-1 when chunked), the multipart boundary (null when
+     * the content type has none) and its body, claimed but not read: nothing of it is read (nor buffered by the
+     * server) until the upload is allowed, and a refused upload's body is closed unread.
+     */
+    record Incoming(long declaredLength, @Nullable String boundary, BodyPipe body) {
     }
 
-    ModelVersionView upload(Caller caller, UUID modelId, @Nullable FilePart file, @Nullable String versionTag,
-                            @Nullable String descriptor) {
+    ModelVersionView upload(Caller caller, UUID modelId, Incoming incoming) {
+        try (BodyPipe unread = incoming.body()) {
+            return allowedUpload(caller, modelId, incoming);
+        }
+    }
+
+    private ModelVersionView allowedUpload(Caller caller, UUID modelId, Incoming incoming) {
         Model model = models.model(caller, modelId, Role.MEMBER);
-        String tag = versionTag == null || versionTag.isBlank() ? models.nextVersionTag(modelId) : versionTag.trim();
-        DescriptorOverrides overrides = checkRequest(file, tag, descriptor, model);
-        if (models.versionTagTaken(modelId, tag)) {
+        if (incoming.declaredLength() > limits.maxFileBytes() + UploadBody.MAX_TEXT_BYTES * 2L + 64 * 1024) {
+            throw new UploadTooLargeException(limits.maxFileBytes());
+        }
+        if (incoming.boundary() == null || incoming.boundary().isBlank()) {
+            throw InvalidInputException.field("file", "must come as multipart/form-data with a boundary",
+                    "value_error.multipart");
+        }
+        try (UploadSpool.Hold hold = spool.hold(incoming.declaredLength())) {
+            incoming.body().open();
+            UploadBody.Received received = UploadBody.read(incoming.body(), incoming.boundary(), spool.dir(),
+                    hold, limits.maxFileBytes());
+            try {
+                return store(caller, model, received);
+            } finally {
+                deleteQuietly(received.file());
+            }
+        }
+    }
+
+    private ModelVersionView store(Caller caller, Model model, UploadBody.Received received) {
+        String versionTag = received.versionTag();
+        String tag = versionTag == null || versionTag.isBlank() ? models.nextVersionTag(model.id()) : versionTag.trim();
+        DescriptorOverrides overrides = checkRequest(received.file(), tag, received.descriptor(), model);
+        if (models.versionTagTaken(model.id(), tag)) {
             throw new ConflictException("Version '" + tag + "' of this model already exists.");
         }
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(config.tempDir(), "upload-", ".onnx");
-            String sha256 = copyAndHash(file.content(), temp);
-            ModelDescriptor descriptorOut = inspect(temp, overrides);
-            DescriptorOptionsCheck.check(descriptorOut.outputAdapter(), overrides.options());
-            return models.addVersion(caller, model, tag, temp, sha256, descriptorOut);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(temp);
-        }
+        UploadBody.SpooledFile file = received.file();
+        ModelDescriptor descriptor = inspect(file.path(), overrides);
+        DescriptorOptionsCheck.check(descriptor.outputAdapter(), overrides.options());
+        return models.addVersion(caller, model, tag, file.path(), file.sha256(), descriptor);
     }
 
-    private DescriptorOverrides checkRequest(@Nullable FilePart file, String tag, @Nullable String descriptor,
+    private DescriptorOverrides checkRequest(@Nullable UploadBody.SpooledFile file, String tag, @Nullable String descriptor,
                                              Model model) {
         Problems problems = new Problems();
         if (file == null) {
@@ -95,7 +116,7 @@ class ModelUploads {
         }
         problems.throwIfAny("The upload is not valid.");
         if (overrides.outputAdapter() != null && DescriptorOptions.ADAPTERS.contains(overrides.outputAdapter())) {
-            DescriptorOptionsCheck.check(overrides.outputAdapter(), overrides.options()); // before the file is read
+            DescriptorOptionsCheck.check(overrides.outputAdapter(), overrides.options()); // before the inspection
         }
         return withModelTask(overrides, model);
     }
@@ -118,21 +139,12 @@ class ModelUploads {
         }
     }
 
-    private static String copyAndHash(InputStream content, Path target) throws IOException {
-        MessageDigest digest = dev.kiln.controlplane.common.Secrets.sha256();
-        try (InputStream in = content;
-             OutputStream out = new DigestOutputStream(Files.newOutputStream(target), digest)) {
-            in.transferTo(out);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void deleteQuietly(@Nullable Path temp) {
-        if (temp != null) {
+    private static void deleteQuietly(@Nullable UploadBody.SpooledFile file) {
+        if (file != null) {
             try {
-                Files.deleteIfExists(temp);
+                Files.deleteIfExists(file.path());
             } catch (IOException ignored) {
-                // A leftover temp file is harmless; the directory is scratch space.
+                // A leftover is harmless: the spool is scratch space, and its bytes were released from the hold.
             }
         }
     }

@@ -15,14 +15,21 @@ import java.nio.file.Path;
 @Singleton
 public class UploadConfig {
 
+    private final Path dataDir;
     private final Path tempDir;
     private final Path ortCache;
 
     UploadConfig(@Value("${kiln.data-dir:}") String dataDir, @Value("${kiln.ort-cache:}") String ortCache) {
-        this.tempDir = dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "kiln-uploads")
-                : Path.of(dataDir, "tmp");
+        this.dataDir = dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "kiln-uploads")
+                : Path.of(dataDir);
+        this.tempDir = dataDir.isBlank() ? this.dataDir : this.dataDir.resolve("tmp");
         this.ortCache = ortCache.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "kiln", "onnxruntime")
                 : Path.of(ortCache);
+    }
+
+    /** KILN_DATA_DIR, else the kiln folder in the JVM temp dir. */
+    Path dataDir() {
+        return dataDir;
     }
 
     /** The upload temp directory, created when missing. */

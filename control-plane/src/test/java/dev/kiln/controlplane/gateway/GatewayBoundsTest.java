@@ -188,8 +188,17 @@ class GatewayBoundsTest extends FleetTestBase {
     }
 
     @Test
+    void aRefusedTenMegabyteBodyClosesTheConnectionInsteadOfBeingDrained() throws IOException {
+        RawHttp.Answer answer = RawHttp.headersOnly(server.getPort(), "POST /api/v1/auth/login",
+                "Content-Type: application/json\r\nContent-Length: " + (10 * MB) + "\r\n");
+
+        assertThat(answer.response()).startsWith("HTTP/1.1 413").containsIgnoringCase("\r\nConnection: close\r\n");
+        assertThat(answer.closed()).isTrue();
+    }
+
+    @Test
     void aChunkedRefreshBodyOverTheBufferLimitIs413() throws IOException {
-        byte[] chunk = new byte[100 * 1024];
+        byte[] chunk = new byte[300 * 1024];
         ByteArrayOutputStream chunked = new ByteArrayOutputStream();
         chunked.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         chunked.write(chunk);

@@ -39,6 +39,26 @@ public final class RawHttp {
         }
     }
 
+    /** An answer, and whether the server closed the connection after it. */
+    public record Answer(String response, boolean closed) {
+    }
+
+    /**
+     * Sends {@code requestLine} and {@code headers} (each ending in CRLF, a Content-Length among them) but none of
+     * the body they declare: an answer can only come from the headers. Then waits for the server to close.
+     */
+    public static Answer headersOnly(int port, String requestLine, String headers) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            String response = readResponse(in);
+            return new Answer(response, in.read() < 0);
+        }
+    }
+
     /** The status line and headers, then as many body bytes as Content-Length says. */
     public static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();

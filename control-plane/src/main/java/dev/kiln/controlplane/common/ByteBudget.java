@@ -1,46 +1,47 @@
-package dev.kiln.controlplane.gateway;
+package dev.kiln.controlplane.common;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The global bound on request bytes the gateway holds in memory at once (DESIGN §1: every buffer is bounded).
+ * A global bound on bytes held at once (DESIGN §1: every buffer is bounded): the gateway's request bytes in memory,
+ * the model uploads' spool on disk.
  * A request is admitted only while its bytes fit; the caller answers 503 + Retry-After otherwise. Lock-free, so it
  * can be consulted on the event loop.
  */
-final class ByteBudget {
+public final class ByteBudget {
 
     private final long capacity;
     private final AtomicLong used = new AtomicLong();
 
-    ByteBudget(long capacity) {
+    public ByteBudget(long capacity) {
         if (capacity <= 0) {
-            throw new IllegalArgumentException("The in-flight byte budget must be positive, got " + capacity);
+            throw new IllegalArgumentException("A byte budget must be positive, got " + capacity);
         }
         this.capacity = capacity;
     }
 
-    long capacity() {
+    public long capacity() {
         return capacity;
     }
 
-    long used() {
+    public long used() {
         return used.get();
     }
 
     /** A lease of {@code bytes}, or null when they do not fit beside what is already held. */
-    Lease tryAcquire(long bytes) {
+    public Lease tryAcquire(long bytes) {
         Lease lease = new Lease();
         return lease.grow(bytes) ? lease : null;
     }
 
     /** Bytes held for one request; grows as a body of unknown length arrives, released once. */
-    final class Lease {
+    public final class Lease {
         private final AtomicLong held = new AtomicLong();
         private final AtomicBoolean released = new AtomicBoolean();
 
         /** Holds {@code bytes} more; false (and nothing more held) when they do not fit. */
-        boolean grow(long bytes) {
+        public boolean grow(long bytes) {
             long now = used.get();
             while (true) {
                 if (released.get() || now + bytes > capacity) {
@@ -60,7 +61,7 @@ final class ByteBudget {
             }
         }
 
-        void release() {
+        public void release() {
             if (released.compareAndSet(false, true)) {
                 used.addAndGet(-held.getAndSet(0));
             }

@@ -1,4 +1,4 @@
-package dev.kiln.controlplane.gateway;
+package dev.kiln.controlplane.common;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,19 +39,5 @@ class ByteBudgetTest {
         assertThat(lease.grow(11)).isFalse();
 
         assertThat(budget.used()).isEqualTo(90);
-    }
-
-    @Test
-    void theDefaultBudgetIsAQuarterOfTheHeapAndAConfiguredOneWins() {
-        GatewayConfig unset = config(0);
-        GatewayConfig set = config(5_000);
-
-        assertThat(unset.inflightBudget(4_000_000)).isEqualTo(1_000_000);
-        assertThat(set.inflightBudget(4_000_000)).isEqualTo(5_000);
-    }
-
-    private static GatewayConfig config(long inflightBytes) {
-        return new GatewayConfig(1, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO,
-                java.time.Duration.ZERO, java.time.Duration.ZERO, 1, java.time.Duration.ZERO, inflightBytes, 1);
     }
 }
