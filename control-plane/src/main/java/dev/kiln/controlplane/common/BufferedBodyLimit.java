@@ -20,13 +20,14 @@ import java.util.regex.Pattern;
  * Routes that bind their body whole (login, refresh, invitations, JSON writes, /internal/**) are bounded by
  * {@code micronaut.server.max-request-buffer-size}. Micronaut counts that limit as the bytes arrive, so a declared
  * Content-Length over it is refused here at once, before anything is read or any login is checked. Model uploads
- * (streamed to disk, their own limit) and the data plane (the gateway's own limit and budget) are not buffered.
+ * (streamed to disk, their own limit), node captures (read as a stream within kiln.capture.max-bytes) and the data
+ * plane (the gateway's own limit and budget) are not buffered.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 class BufferedBodyLimit implements Ordered {
 
     private static final Pattern BUFFERED = Pattern.compile("/(api|internal)/.*");
-    private static final Pattern STREAMED = Pattern.compile("/api/v1/models/[^/]+/versions");
+    private static final Pattern STREAMED = Pattern.compile("/api/v1/models/[^/]+/versions|/internal/v1/captures");
 
     private final long limit;
 

@@ -3,8 +3,12 @@ package dev.kiln.controlplane.deployment;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.model.DataType;
+import dev.kiln.protocol.CaptureGroup;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,7 +22,9 @@ public record Deployment(@Id UUID id, UUID projectId, String name, UUID modelVer
                          double evaluationThreshold, int maxBatchSize, int maxQueueDelayMs, int maxQueue,
                          int timeoutMs, @Nullable Integer rateLimitPerSecond, int generation,
                          @Nullable Instant onlineSince, @Nullable UUID createdBy, Instant createdAt,
-                         Instant updatedAt) {
+                         Instant updatedAt,
+                         @TypeDef(type = DataType.STRING, converter = CaptureGroupsConverter.class)
+                         List<CaptureGroup> captureGroups) {
 
     public boolean deleting() {
         return DeploymentStatus.DELETING.name().equals(status);

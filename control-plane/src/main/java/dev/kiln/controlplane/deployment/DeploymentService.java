@@ -273,14 +273,15 @@ class DeploymentService {
         return new Deployment(id, projectId, s.name(), s.modelVersionId(), status, reason, s.instances(),
                 s.resourceType(), s.gpuType(), s.gpusPerInstance(), s.region(), s.evaluationStrategy(),
                 s.evaluationThreshold(), s.maxBatchSize(), s.maxQueueDelayMs(), s.maxQueue(), s.timeoutMs(),
-                s.rateLimitPerSecond(), generation, null, createdBy, createdAt, updatedAt);
+                s.rateLimitPerSecond(), generation, null, createdBy, createdAt, updatedAt, s.captureGroups());
     }
 
     private static Deployment withOnlineSince(Deployment d, @Nullable Instant onlineSince) {
         return new Deployment(d.id(), d.projectId(), d.name(), d.modelVersionId(), d.status(), d.statusReason(),
                 d.instances(), d.resourceType(), d.gpuType(), d.gpusPerInstance(), d.region(), d.evaluationStrategy(),
                 d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(),
-                d.rateLimitPerSecond(), d.generation(), onlineSince, d.createdBy(), d.createdAt(), d.updatedAt());
+                d.rateLimitPerSecond(), d.generation(), onlineSince, d.createdBy(), d.createdAt(), d.updatedAt(),
+                d.captureGroups());
     }
 
     private DeploymentView view(Deployment d) {

@@ -2,9 +2,11 @@ package dev.kiln.controlplane.deployment;
 
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
+import dev.kiln.protocol.CaptureGroup;
 import io.micronaut.core.annotation.Nullable;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -18,19 +20,20 @@ import java.util.UUID;
 record Settings(String name, UUID modelVersionId, int instances, String resourceType, @Nullable String gpuType,
                 int gpusPerInstance, @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                 int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
-                @Nullable Integer rateLimitPerSecond) {
+                @Nullable Integer rateLimitPerSecond, List<CaptureGroup> captureGroups) {
 
     static final Set<String> EVALUATION_STRATEGIES = Set.of("entropy", "least_confidence", "margin");
 
     /** Defaults of a new deployment; {@code name} and the model version come from the request. */
     static Settings defaults(String name, UUID modelVersionId) {
-        return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null);
+        return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null,
+                List.of());
     }
 
     static Settings of(Deployment d) {
         return new Settings(d.name(), d.modelVersionId(), d.instances(), d.resourceType(), d.gpuType(),
                 d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(),
-                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond());
+                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(), d.captureGroups());
     }
 
     /**
@@ -57,7 +60,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 r.maxQueue() == null ? maxQueue : r.maxQueue(),
                 r.timeoutMs() == null ? timeoutMs : r.timeoutMs(),
                 r.rateLimitPerSecond() == null ? rateLimitPerSecond
-                        : (r.rateLimitPerSecond() == 0 ? null : r.rateLimitPerSecond()));
+                        : (r.rateLimitPerSecond() == 0 ? null : r.rateLimitPerSecond()),
+                r.captureGroups() == null ? captureGroups : CaptureGroupRules.normalized(r.captureGroups()));
     }
 
     /** Adds a detail per invalid field. */
@@ -95,13 +99,14 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
             problems.add("rateLimitPerSecond", "must be at least 1 (or 0 on PATCH to remove the limit)",
                     "value_error.range");
         }
+        CaptureGroupRules.validate(captureGroups, problems);
     }
 
     /** The same settings with another GPU type (the catalog's spelling of the one asked for). */
     Settings withGpuType(String type) {
         return new Settings(name, modelVersionId, instances, resourceType, type, gpusPerInstance, region,
                 evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
-                rateLimitPerSecond);
+                rateLimitPerSecond, captureGroups);
     }
 
     /** Whether going from this to {@code next} needs new model sessions (a new generation, rolled out). */
@@ -110,7 +115,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 || !Objects.equals(gpuType, next.gpuType) || gpusPerInstance != next.gpusPerInstance
                 || !Objects.equals(region, next.region) || !evaluationStrategy.equals(next.evaluationStrategy)
                 || evaluationThreshold != next.evaluationThreshold || maxBatchSize != next.maxBatchSize
-                || maxQueueDelayMs != next.maxQueueDelayMs || maxQueue != next.maxQueue || timeoutMs != next.timeoutMs;
+                || maxQueueDelayMs != next.maxQueueDelayMs || maxQueue != next.maxQueue || timeoutMs != next.timeoutMs
+                || !captureGroups.equals(next.captureGroups);
     }
 
     /** Field name → new value for every field that differs (for the audit log). */
@@ -142,6 +148,7 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         m.put("maxQueue", maxQueue);
         m.put("timeoutMs", timeoutMs);
         m.put("rateLimitPerSecond", rateLimitPerSecond);
+        m.put("captureGroups", captureGroups.stream().map(CaptureGroupRules::describe).toList());
         return m;
     }
 

@@ -1,5 +1,7 @@
 package dev.kiln.controlplane.deployment;
 
+import dev.kiln.protocol.CaptureGroup;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -24,7 +26,15 @@ final class Views {
                              @Nullable String evaluationStrategy, @Nullable Double evaluationThreshold,
                              @Nullable Integer maxBatchSize, @Nullable Integer maxQueueDelayMs,
                              @Nullable Integer maxQueue, @Nullable Integer timeoutMs,
-                             @Nullable Integer rateLimitPerSecond) {
+                             @Nullable Integer rateLimitPerSecond,
+                             @Nullable List<CaptureGroupRequest> captureGroups) {
+    }
+
+    /** One entry of {@code captureGroups} on create and PATCH; an unknown field (a typo) is a 400 naming it. */
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record CaptureGroupRequest(@Nullable String name, @Nullable String mode, @Nullable Double rate,
+                               @Nullable Integer retentionDays) {
     }
 
     @Serdeable
@@ -34,14 +44,14 @@ final class Views {
                           @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                           int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
                           @Nullable Integer rateLimitPerSecond, int generation, Instant createdAt,
-                          Instant updatedAt) {
+                          Instant updatedAt, List<CaptureGroup> captureGroups) {
 
         static DeploymentView of(Deployment d, String versionTag, int readyInstances) {
             return new DeploymentView(d.id(), d.projectId(), d.name(), d.modelVersionId(), versionTag, d.status(),
                     d.statusReason(), d.instances(), readyInstances, d.resourceType(), d.gpuType(),
                     d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(),
                     d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(),
-                    d.generation(), d.createdAt(), d.updatedAt());
+                    d.generation(), d.createdAt(), d.updatedAt(), d.captureGroups());
         }
     }
 

@@ -29,7 +29,7 @@ final class PlacementData {
     static Deployment deployment(int instances, String resourceType, String gpuType, int gpus, int generation) {
         return new Deployment(UUID.randomUUID(), UUID.randomUUID(), "d", UUID.randomUUID(), "PENDING", null,
                 instances, resourceType, gpuType, gpus, null, "entropy", 0.5, 1, 0, 64, 30_000, null, generation,
-                null, null, T0, T0);
+                null, null, T0, T0, List.of());
     }
 
     static Deployment withGeneration(Deployment d, int generation, Instant updatedAt) {
@@ -37,7 +37,7 @@ final class PlacementData {
                 d.instances(), d.resourceType(), d.gpuType(), d.gpusPerInstance(), d.region(),
                 d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(),
                 d.timeoutMs(), d.rateLimitPerSecond(), generation, d.onlineSince(), d.createdBy(), d.createdAt(),
-                updatedAt);
+                updatedAt, d.captureGroups());
     }
 
     static NodeSlot cpuNode(String name) {
