@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureQuery, exportFileName, groupLabel, scoreLabel } from './captures';
+import { captureQuery, exportFileName, groupLabel, mostConfident, scoreLabel } from './captures';
 
 describe('captureQuery', () => {
   it('is empty without filters and names only those set', () => {
@@ -27,5 +27,13 @@ describe('labels', () => {
   it('names the export after the deployment and the filters', () => {
     expect(exportFileName('My detector!', { group: 'uncertain', flagged: 'flagged' })).toBe('My-detector-uncertain-flagged-coco.zip');
     expect(exportFileName('???', { group: '', flagged: 'any' })).toBe('deployment-coco.zip');
+  });
+});
+
+describe('mostConfident', () => {
+  it('keeps the n most confident, most confident first', () => {
+    const predictions = [{ confidence: 0.2 }, { confidence: 0.9 }, { confidence: null }, { confidence: 0.5 }];
+    expect(mostConfident(predictions, 2)).toEqual([{ confidence: 0.9 }, { confidence: 0.5 }]);
+    expect(mostConfident(predictions, 10)).toHaveLength(4);
   });
 });

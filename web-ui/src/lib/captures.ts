@@ -38,3 +38,8 @@ export function exportFileName(deploymentName: string, filters: CaptureFilters):
   const safe = deploymentName.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'deployment';
   return `${safe}${filters.group ? `-${filters.group}` : ''}${filters.flagged === 'any' ? '' : `-${filters.flagged}`}-coco.zip`;
 }
+
+/** The {@code n} most confident predictions, most confident first: a thumbnail draws these, not the detector's tail. */
+export function mostConfident<T extends { confidence?: number | null }>(predictions: readonly T[], n: number): T[] {
+  return [...predictions].sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0)).slice(0, n);
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { client, type Capture, type Deployment } from '../../api';
 import { ConfirmDialog, Empty, ErrorBox, Loading, Pager, useLoad } from '../../components/ui';
 import { toShapes } from '../../lib/annotations';
-import { captureQuery, exportFileName, groupLabel, scoreLabel, type CaptureFilters, type FlaggedFilter } from '../../lib/captures';
+import { captureQuery, exportFileName, groupLabel, mostConfident, scoreLabel, type CaptureFilters, type FlaggedFilter } from '../../lib/captures';
 import { dateTime } from '../../lib/format';
 
 /** The deployment's captured images (data capture, DESIGN §7): thumbnails with predictions, filters, export, delete. */
@@ -119,6 +119,9 @@ export function Data({ d }: { d: Deployment }) {
   );
 }
 
+/** How many predictions a thumbnail draws: the most confident ones. */
+const DRAWN = 5;
+
 /** The captured image, decoded from its bytes (a strict CSP refuses blob: and data: images), with its predictions. */
 function Thumbnail({ deploymentId, capture }: { deploymentId: string; capture: Capture }) {
   const [picture, setPicture] = useState<ImageBitmap | null>(null);
@@ -144,9 +147,14 @@ function Thumbnail({ deploymentId, capture }: { deploymentId: string; capture: C
   const width = capture.width || picture?.width || 1;
   const height = capture.height || picture?.height || 1;
   const labelHeight = Math.max(12, Math.round(Math.max(width, height) / 24));
-  const shapes = toShapes(capture.predictions, width, height, labelHeight);
+  const shapes = toShapes(mostConfident(capture.predictions, DRAWN), width, height, labelHeight);
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Captured image with ${shapes.length} predictions`} className="canvas">
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`Captured image with its ${shapes.length} most confident of ${capture.predictions.length} predictions drawn`}
+      className="canvas"
+    >
       <foreignObject x={0} y={0} width={width} height={height}>
         <canvas ref={canvas} className="picture" width={picture?.width ?? 1} height={picture?.height ?? 1} />
       </foreignObject>

@@ -56,6 +56,8 @@ class DataTabTest {
         Locator captures = ui.page().getByTestId("capture");
         assertThat(captures).hasCount(PREDICTIONS, CAPTURED);
         assertThat(captures.first().locator("[data-testid=\"annotation\"]").first()).isVisible();
+        assertThat(captures.first().locator("[data-testid=\"annotation\"]").count()).as("the most confident five")
+                .isBetween(1, 5);
         ui.shot("data-tab");
 
         ui.page().getByTestId("capture-group").selectOption("uncertain");
