@@ -338,9 +338,37 @@ export interface HistoryEntry {
   settings: Record<string, unknown>;
 }
 
+/** A data-capture group of a deployment (DESIGN §7). */
+export interface CaptureGroup {
+  name: string;
+  mode: 'flagged' | 'sample' | 'all';
+  rate?: number | null;
+  retentionDays?: number | null;
+}
+
+/** One captured prediction: the image is at {@link captureImagePath}. */
+export interface Capture {
+  id: string;
+  deploymentId: string;
+  modelVersionId: string;
+  groups: string[];
+  flagged: boolean;
+  score: number;
+  keyPrefix: string | null;
+  classNames: string[];
+  contentType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  capturedAt: string;
+  expiresAt: string;
+  predictions: import('./lib/annotations').Prediction[];
+}
+
 export interface Deployment extends DeploymentSettings {
   id: string;
   traffic?: TrafficSplit[];
+  captureGroups?: CaptureGroup[];
   projectId: string;
   versionTag: string | null;
   status: string;
@@ -613,6 +641,22 @@ export const people = {
     api<Quotas>('PATCH', orgPath(orgId, 'quotas'), limits),
 };
 
+/** A binary management API call (a captured image, an export) with the session's token; a 401 refreshes once. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const get = (token: string | null) => fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  let response = await get(current?.accessToken ?? null);
+  if (response.status === 401 && current) {
+    const renewed = await refreshSession();
+    if (renewed) {
+      response = await get(renewed.accessToken);
+    }
+  }
+  if (!response.ok) {
+    throw errorFrom(response.status, await parse(response));
+  }
+  return response.blob();
+}
+
 export const client = {
   me: () => api<Me>('GET', '/api/v1/me'),
   organizations: async () => asList<Organization>(await api('GET', '/api/v1/organizations')),
@@ -678,6 +722,14 @@ export const client = {
   nodeAction: (nodeId: string, action: 'cordon' | 'uncordon' | 'drain') =>
     api<FleetNode>('POST', `/api/v1/nodes/${enc(nodeId)}/${action}`),
   gpuTypes: async () => asList<GpuType>(await api('GET', '/api/v1/gpu-types')),
+  captures: (id: string, query: string) =>
+    api<Page<Capture> & { total: number }>('GET', `/api/v1/deployments/${enc(id)}/captures?${query}`),
+  captureImage: (id: string, captureId: string) =>
+    apiBlob(`/api/v1/deployments/${enc(id)}/captures/${enc(captureId)}/image`),
+  exportCaptures: (id: string, query: string) =>
+    apiBlob(`/api/v1/deployments/${enc(id)}/captures/export?format=coco&${query}`),
+  deleteCapture: (id: string, captureId: string) =>
+    api<void>('DELETE', `/api/v1/deployments/${enc(id)}/captures/${enc(captureId)}`),
   createGpuType: (name: string, memoryBytes: number) => api<GpuType>('POST', '/api/v1/gpu-types', { name, memoryBytes }),
 };
 

@@ -10,6 +10,7 @@ import { Traffic } from './deployment/Traffic';
 import { Connection } from './deployment/Connection';
 import { Evaluation } from './deployment/Evaluation';
 import { Logs } from './deployment/Logs';
+import { Data } from './deployment/Data';
 import { Actions } from './deployment/Actions';
 
 const TABS = [
@@ -19,6 +20,7 @@ const TABS = [
   { id: 'instances', label: 'Instances' },
   { id: 'connection', label: 'Connection' },
   { id: 'evaluation', label: 'Evaluation' },
+  { id: 'data', label: 'Data' },
   { id: 'logs', label: 'Logs' },
   { id: 'actions', label: 'Actions' },
 ] as const;
@@ -131,6 +133,8 @@ function Panel({
       return <Connection d={d} />;
     case 'evaluation':
       return <Evaluation d={d} />;
+    case 'data':
+      return <Data d={d} />;
     case 'logs':
       return <Logs deploymentId={d.id} />;
     case 'actions':

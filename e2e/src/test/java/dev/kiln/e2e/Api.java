@@ -110,6 +110,23 @@ final class Api {
         return "--" + boundary + "\r\n" + disposition + "\r\nContent-Type: " + type + "\r\n\r\n";
     }
 
+    /** A binary GET (an image, a zip) with the session's token; the status must be 200. */
+    byte[] bytes(String path) {
+        try {
+            HttpResponse<byte[]> r = http.send(authed(HttpRequest.newBuilder(URI.create(base + path)).GET())
+                    .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A raw call with the caller's own headers and body: for the prediction API and its error cases. */
     Reply raw(HttpRequest.Builder request) {
         return send(request);

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.onnx.OrtNatives;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -36,6 +38,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -101,8 +105,11 @@ class PredictionEndToEndTest {
                 .isEqualTo("14975791feb93747eee026cad91eb1c5915ce00f7e1f7132fedbefa5fa4aa532");
         assertThat(version.body().at("/descriptor/outputAdapter").asText()).isEqualTo("torchvision");
 
+        // Data capture: every image, and those ActiveLearning flags (a low threshold, so the scene's are).
         Api.Reply created = api.post("/api/v1/projects/" + projectId + "/deployments", Map.of(
-                "name", "detector", "modelVersionId", version.body().get("id").asText(), "instances", 2));
+                "name", "detector", "modelVersionId", version.body().get("id").asText(), "instances", 2,
+                "evaluationThreshold", 0.01, "captureGroups", List.of(Map.of("name", "everything", "mode", "all"),
+                        Map.of("name", "uncertain", "mode", "flagged"))));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         deploymentId = created.body().get("id").asText();
 
@@ -168,6 +175,55 @@ class PredictionEndToEndTest {
         assertThat(viaUrl.status()).as(viaUrl.raw().body()).isEqualTo(200);
         assertThat(viaArray.body().get("predictions")).isEqualTo(viaBase64);
         assertThat(viaUrl.body().get("predictions")).isEqualTo(viaBase64);
+    }
+
+    @Test
+    @Order(3)
+    void predictionsAreCapturedIntoTheirGroupsAndExportedAsCoco() throws Exception {
+        Instant start = Instant.now().minusMillis(1);
+        Map<String, Object> body = Map.of("image_type", "base64", "data", Base64.getEncoder().encodeToString(png),
+                "routines", List.of(Map.of("name", "ActiveLearning")));
+        for (int i = 0; i < 2; i++) {
+            Api.Reply reply = predict(body);
+            assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+            assertThat(reply.body().at("/routines/ActiveLearning/flagged").asBoolean()).isTrue();
+        }
+        String captures = "/api/v1/deployments/" + deploymentId + "/captures?from=" + start;
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(api.get(captures + "&group=everything").body().get("total").asInt()).isEqualTo(2);
+            assertThat(api.get(captures + "&group=uncertain").body().get("total").asInt()).isEqualTo(2);
+        });
+        JsonNode first = api.get(captures).body().get("items").get(0);
+        assertThat(first.get("predictions")).isNotEmpty();
+        assertThat(first.get("width").asInt()).isEqualTo(Images.WIDTH);
+        assertThat(api.bytes("/api/v1/deployments/" + deploymentId + "/captures/" + first.get("id").asText()
+                + "/image")).isEqualTo(png);
+
+        byte[] zip = api.bytes("/api/v1/deployments/" + deploymentId + "/captures/export?format=coco&group=uncertain"
+                + "&from=" + start);
+        Set<String> images = new HashSet<>();
+        JsonNode coco = null;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().equals("annotations.json")) {
+                    coco = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readAllBytes());
+                } else {
+                    images.add(e.getName());
+                }
+            }
+        }
+        assertThat(images).hasSize(2);
+        assertThat(coco).isNotNull();
+        Set<String> files = new HashSet<>();
+        coco.get("images").forEach(i -> files.add(i.get("file_name").asText()));
+        assertThat(files).isEqualTo(images);
+        Set<Integer> imageIds = new HashSet<>();
+        coco.get("images").forEach(i -> imageIds.add(i.get("id").asInt()));
+        Set<Integer> annotated = new HashSet<>();
+        coco.get("annotations").forEach(a -> annotated.add(a.get("image_id").asInt()));
+        assertThat(annotated).isEqualTo(imageIds);
+        assertThat(coco.get("categories")).isNotEmpty();
     }
 
     @Test

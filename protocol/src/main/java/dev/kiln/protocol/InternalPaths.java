@@ -10,6 +10,11 @@ public final class InternalPaths {
     public static final String ASSIGNMENTS = "/internal/v1/nodes/{nodeId}/assignments";
     /** Model bytes by content hash: GET, bearer node secret → application/octet-stream. */
     public static final String ARTIFACT = "/internal/v1/artifacts/{sha256}";
+    /**
+     * A captured prediction (data capture): POST, bearer node secret, body: a 4-byte big-endian length, that many
+     * bytes of {@link CaptureMetadata} JSON, then the image bytes → 204.
+     */
+    public static final String CAPTURES = "/internal/v1/captures";
 
     /** On the node: gateway-forwarded prediction, bearer gateway token, header {@link #PREDICT_ID_HEADER}. */
     public static final String NODE_PREDICT = "/internal/v1/instances/{instanceId}/predict";

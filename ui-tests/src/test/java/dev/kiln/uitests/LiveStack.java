@@ -140,14 +140,21 @@ final class LiveStack implements ExtensionContext.Store.CloseableResource, AutoC
 
     /** A deployment of the sample detector created over the API, once it is ONLINE; returns its id. */
     String onlineDeployment(String name) {
+        return onlineDeployment(name, Map.of());
+    }
+
+    /** {@link #onlineDeployment(String)} with more settings of the create request (e.g. captureGroups). */
+    String onlineDeployment(String name, Map<String, Object> settings) {
         String modelId = admin.post("/api/v1/projects/" + projectId + "/models",
                 Map.of("name", name + "-model")).body().get("id").asText();
         Api.Reply version = admin.uploadVersion(modelId, DETECTOR);
         if (version.status() != 201) {
             throw new IllegalStateException("upload failed: " + version.status() + " " + version.text());
         }
-        Api.Reply created = admin.post("/api/v1/projects/" + projectId + "/deployments",
-                Map.of("name", name, "modelVersionId", version.body().get("id").asText()));
+        Map<String, Object> request = new java.util.HashMap<>(settings);
+        request.put("name", name);
+        request.put("modelVersionId", version.body().get("id").asText());
+        Api.Reply created = admin.post("/api/v1/projects/" + projectId + "/deployments", request);
         if (created.status() != 201) {
             throw new IllegalStateException("create failed: " + created.status() + " " + created.text());
         }

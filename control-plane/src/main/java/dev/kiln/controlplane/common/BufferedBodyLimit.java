@@ -22,14 +22,15 @@ import java.util.regex.Pattern;
  * {@code kiln.http.max-buffered-body} (KILN_MAX_REQUEST_BUFFER): a declared Content-Length over it is refused here at
  * once, before anything is read or any login is checked. A chunked body is bounded as it arrives by Micronaut's
  * {@code micronaut.server.max-request-buffer-size}, a little higher (see application.yml). Model uploads
- * (streamed to disk, their own limit) and the data plane (the gateway's own limit and budget) are not buffered.
+ * (streamed to disk, their own limit), node captures (read as a stream within kiln.capture.max-bytes) and the data plane (the gateway's own limit and budget) are not buffered.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 class BufferedBodyLimit implements Ordered {
 
     private static final Pattern BUFFERED = Pattern.compile("/(api|internal)/.*");
-    /** Model uploads, and evaluations (a predict body, under the gateway's limit and budget). */
-    private static final Pattern STREAMED = Pattern.compile("/api/v1/(models/[^/]+/versions|deployments/[^/]+/evaluate)");
+    /** Model uploads, evaluations (a predict body, under the gateway's limit and budget) and node captures. */
+    private static final Pattern STREAMED = Pattern.compile(
+            "/api/v1/(models/[^/]+/versions|deployments/[^/]+/evaluate)|/internal/v1/captures");
 
     private final long limit;
 

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.deployment;
 
+import dev.kiln.protocol.CaptureGroup;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
@@ -30,7 +31,9 @@ public record Deployment(@Id UUID id, UUID projectId, String name, UUID modelVer
                          @Nullable Integer autoscaleScaleDownDelaySeconds, @Nullable Double autoscaleMaxScaleUpRate,
                          @Nullable Integer autoscaledInstances,
                          @TypeDef(type = DataType.STRING, converter = TrafficConverter.class)
-                         @ColumnTransformer(write = "?::jsonb") List<TrafficSplit> traffic) {
+                         @ColumnTransformer(write = "?::jsonb") List<TrafficSplit> traffic,
+                         @TypeDef(type = DataType.STRING, converter = CaptureGroupsConverter.class)
+                         List<CaptureGroup> captureGroups) {
 
     /** The autoscaling policy, or null when autoscaling is off. */
     public @Nullable Autoscaling autoscaling() {

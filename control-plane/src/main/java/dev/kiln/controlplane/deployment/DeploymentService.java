@@ -427,7 +427,7 @@ class DeploymentService {
                 s.rateLimitPerSecond(), generation, null, createdBy, createdAt, updatedAt,
                 a == null ? null : a.minInstances(), a == null ? null : a.maxInstances(),
                 a == null ? null : a.targetConcurrency(), a == null ? null : a.scaleDownDelaySeconds(),
-                a == null ? null : a.maxScaleUpRate(), autoscaledInstances, s.traffic());
+                a == null ? null : a.maxScaleUpRate(), autoscaledInstances, s.traffic(), s.captureGroups());
     }
 
     /**
@@ -444,7 +444,8 @@ class DeploymentService {
                 d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(),
                 d.rateLimitPerSecond(), d.generation(), onlineSince, d.createdBy(), d.createdAt(), d.updatedAt(),
                 d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
-                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), d.traffic());
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), d.traffic(),
+                d.captureGroups());
     }
 
     private DeploymentView view(Deployment d) {

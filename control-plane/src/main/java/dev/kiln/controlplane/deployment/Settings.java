@@ -2,6 +2,7 @@ package dev.kiln.controlplane.deployment;
 
 import dev.kiln.controlplane.common.Problems;
 import dev.kiln.controlplane.deployment.Views.DeploymentRequest;
+import dev.kiln.protocol.CaptureGroup;
 import dev.kiln.protocol.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 
@@ -21,20 +22,22 @@ import java.util.UUID;
 record Settings(String name, UUID modelVersionId, int instances, String resourceType, @Nullable String gpuType,
                 int gpusPerInstance, @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                 int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
-                @Nullable Integer rateLimitPerSecond, @Nullable Autoscaling autoscaling, List<TrafficSplit> traffic) {
+                @Nullable Integer rateLimitPerSecond, @Nullable Autoscaling autoscaling, List<TrafficSplit> traffic,
+                List<CaptureGroup> captureGroups) {
 
     static final Set<String> EVALUATION_STRATEGIES = Set.of("entropy", "least_confidence", "margin");
 
     /** Defaults of a new deployment; {@code name} and the model version come from the request. */
     static Settings defaults(String name, UUID modelVersionId) {
         return new Settings(name, modelVersionId, 1, "CPU", null, 0, null, "entropy", 0.5, 1, 0, 64, 30_000, null, null,
-                List.of());
+                List.of(), List.of());
     }
 
     static Settings of(Deployment d) {
         return new Settings(d.name(), d.modelVersionId(), d.instances(), d.resourceType(), d.gpuType(),
                 d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(),
-                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(), d.autoscaling(), d.traffic());
+                d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(), d.autoscaling(), d.traffic(),
+                d.captureGroups());
     }
 
     /**
@@ -64,7 +67,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 r.rateLimitPerSecond() == null ? rateLimitPerSecond
                         : (r.rateLimitPerSecond() == 0 ? null : r.rateLimitPerSecond()),
                 r.autoscaling() == null ? autoscaling : r.autoscaling().applyTo(autoscaling),
-                List.copyOf(traffic));
+                List.copyOf(traffic),
+                r.captureGroups() == null ? captureGroups : CaptureGroupRules.normalized(r.captureGroups()));
     }
 
     /** Adds a detail per invalid field. */
@@ -106,6 +110,7 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
             validateAutoscaling(problems, autoscaling);
         }
         validateTraffic(problems);
+        CaptureGroupRules.validate(captureGroups, problems);
     }
 
 
@@ -178,14 +183,14 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
     Settings withGpuType(String type) {
         return new Settings(name, modelVersionId, instances, resourceType, type, gpusPerInstance, region,
                 evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
-                rateLimitPerSecond, autoscaling, traffic);
+                rateLimitPerSecond, autoscaling, traffic, captureGroups);
     }
 
     /** The same settings with all traffic on one version (promote). */
     Settings withOnlyVersion(UUID versionId) {
         return new Settings(name, versionId, instances, resourceType, gpuType, gpusPerInstance, region,
                 evaluationStrategy, evaluationThreshold, maxBatchSize, maxQueueDelayMs, maxQueue, timeoutMs,
-                rateLimitPerSecond, autoscaling, List.of());
+                rateLimitPerSecond, autoscaling, List.of(), captureGroups);
     }
 
     /**
@@ -197,7 +202,8 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 || !Objects.equals(gpuType, next.gpuType) || gpusPerInstance != next.gpusPerInstance
                 || !Objects.equals(region, next.region) || !evaluationStrategy.equals(next.evaluationStrategy)
                 || evaluationThreshold != next.evaluationThreshold || maxBatchSize != next.maxBatchSize
-                || maxQueueDelayMs != next.maxQueueDelayMs || maxQueue != next.maxQueue || timeoutMs != next.timeoutMs;
+                || maxQueueDelayMs != next.maxQueueDelayMs || maxQueue != next.maxQueue || timeoutMs != next.timeoutMs
+                || !captureGroups.equals(next.captureGroups);
     }
 
     /**
@@ -219,7 +225,7 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
                 number(snapshot, "maxQueueDelayMs").intValue(), number(snapshot, "maxQueue").intValue(),
                 number(snapshot, "timeoutMs").intValue(),
                 snapshot.get("rateLimitPerSecond") == null ? null : number(snapshot, "rateLimitPerSecond").intValue(),
-                autoscaling, splits);
+                autoscaling, splits, captureGroups);
     }
 
     private static Number number(Map<String, Object> snapshot, String field) {
@@ -258,6 +264,7 @@ record Settings(String name, UUID modelVersionId, int instances, String resource
         m.put("autoscaling", autoscaling == null ? null : autoscaling.toString());
         m.put("traffic", traffic.stream().map(t -> Map.of("modelVersionId", t.modelVersionId().toString(),
                 "weight", t.weight(), "shadow", t.shadow())).toList());
+        m.put("captureGroups", captureGroups.stream().map(CaptureGroupRules::describe).toList());
         return m;
     }
 

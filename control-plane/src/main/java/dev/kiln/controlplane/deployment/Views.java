@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.deployment;
 
+import dev.kiln.protocol.CaptureGroup;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -29,7 +30,8 @@ final class Views {
                              @Nullable Integer maxBatchSize, @Nullable Integer maxQueueDelayMs,
                              @Nullable Integer maxQueue, @Nullable Integer timeoutMs,
                              @Nullable Integer rateLimitPerSecond, @Nullable AutoscalingRequest autoscaling,
-                             @Nullable List<TrafficEntry> traffic) {
+                             @Nullable List<TrafficEntry> traffic,
+                             @Nullable List<CaptureGroupRequest> captureGroups) {
     }
 
     /**
@@ -95,6 +97,13 @@ final class Views {
     record HistoryEntry(int generation, String action, String actor, Instant createdAt, Map<String, Object> settings) {
     }
 
+    /** One entry of {@code captureGroups} on create and PATCH; an unknown field (a typo) is a 400 naming it. */
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record CaptureGroupRequest(@Nullable String name, @Nullable String mode, @Nullable Double rate,
+                               @Nullable Integer retentionDays) {
+    }
+
     @Serdeable
     record DeploymentView(UUID id, UUID projectId, String name, UUID modelVersionId, @Nullable String versionTag,
                           String status, @Nullable String statusReason, int instances, int readyInstances,
@@ -102,14 +111,16 @@ final class Views {
                           @Nullable String region, String evaluationStrategy, double evaluationThreshold,
                           int maxBatchSize, int maxQueueDelayMs, int maxQueue, int timeoutMs,
                           @Nullable Integer rateLimitPerSecond, int generation, Instant createdAt,
-                          Instant updatedAt, @Nullable AutoscalingView autoscaling, List<TrafficSplit> traffic) {
+                          Instant updatedAt, @Nullable AutoscalingView autoscaling, List<TrafficSplit> traffic,
+                          List<CaptureGroup> captureGroups) {
 
         static DeploymentView of(Deployment d, String versionTag, int readyInstances) {
             return new DeploymentView(d.id(), d.projectId(), d.name(), d.modelVersionId(), versionTag, d.status(),
                     d.statusReason(), d.instances(), readyInstances, d.resourceType(), d.gpuType(),
                     d.gpusPerInstance(), d.region(), d.evaluationStrategy(), d.evaluationThreshold(),
                     d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(), d.timeoutMs(), d.rateLimitPerSecond(),
-                    d.generation(), d.createdAt(), d.updatedAt(), AutoscalingView.of(d), Traffic.effective(d));
+                    d.generation(), d.createdAt(), d.updatedAt(), AutoscalingView.of(d), Traffic.effective(d),
+                    d.captureGroups());
         }
     }
 

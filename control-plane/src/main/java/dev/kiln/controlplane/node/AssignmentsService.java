@@ -4,6 +4,8 @@ import dev.kiln.protocol.Assignment;
 import dev.kiln.protocol.Assignments;
 import dev.kiln.protocol.ModelDescriptor;
 import dev.kiln.protocol.ServingSettings;
+import dev.kiln.protocol.CaptureGroup;
+import io.micronaut.core.type.Argument;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
@@ -29,7 +31,8 @@ public class AssignmentsService {
     private static final String SQL = """
             SELECT i.id, i.deployment_id, i.gpu_indices, i.model_version_id, m.name AS model_name, mv.version_tag,
                    mv.artifact_sha256, a.size_bytes, mv.descriptor::text AS descriptor, d.max_batch_size,
-                   d.max_queue_delay_ms, d.max_queue, d.timeout_ms, d.evaluation_strategy, d.evaluation_threshold
+                   d.max_queue_delay_ms, d.max_queue, d.timeout_ms, d.evaluation_strategy, d.evaluation_threshold,
+                   d.capture_groups
             FROM instances i
             JOIN deployments d ON d.id = i.deployment_id
             JOIN model_versions mv ON mv.id = i.model_version_id
@@ -78,7 +81,7 @@ public class AssignmentsService {
     private Assignment assignment(ResultSet row) throws SQLException {
         ServingSettings settings = new ServingSettings(row.getInt("max_batch_size"), row.getInt("max_queue_delay_ms"),
                 row.getInt("max_queue"), row.getInt("timeout_ms"), row.getString("evaluation_strategy"),
-                row.getDouble("evaluation_threshold"));
+                row.getDouble("evaluation_threshold"), captureGroups(row.getString("capture_groups")));
         return new Assignment(row.getObject("id", UUID.class), row.getObject("deployment_id", UUID.class),
                 row.getObject("model_version_id", UUID.class), row.getString("model_name"),
                 row.getString("version_tag"), row.getString("artifact_sha256"), row.getLong("size_bytes"),
@@ -90,6 +93,14 @@ public class AssignmentsService {
             return json.readValue(text, ModelDescriptor.class);
         } catch (IOException e) {
             throw new UncheckedIOException("Stored model descriptor is not readable", e);
+        }
+    }
+
+    private List<CaptureGroup> captureGroups(String text) {
+        try {
+            return json.readValue(text, Argument.listOf(CaptureGroup.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Stored capture groups are not readable", e);
         }
     }
 

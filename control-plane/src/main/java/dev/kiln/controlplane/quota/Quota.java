@@ -8,7 +8,8 @@ public enum Quota {
     GPUS("gpus", "gpus", Unit.COUNT),
     DEPLOYMENTS("deployments", "deployments", Unit.COUNT),
     KEYS("keys", "keys", Unit.COUNT),
-    MODEL_STORAGE_BYTES("modelStorageBytes", "model_storage_bytes", Unit.BYTES);
+    MODEL_STORAGE_BYTES("modelStorageBytes", "model_storage_bytes", Unit.BYTES),
+    CAPTURE_STORAGE_BYTES("captureStorageBytes", "capture_storage_bytes", Unit.BYTES);
 
     /** How a quota is measured, as the API names it. */
     public enum Unit {

@@ -33,7 +33,8 @@ final class QuotaChanges {
             JsonNode value = entry.getValue();
             Optional<Quota> quota = byName(field);
             if (quota.isEmpty()) {
-                problems.add(field, "is not a quota; known: instances, gpus, deployments, keys, modelStorageBytes",
+                problems.add(field, "is not a quota; known: instances, gpus, deployments, keys, modelStorageBytes, "
+                                + "captureStorageBytes",
                         "value_error.unknown_field");
             } else if (value.isNull()) {
                 changes.put(quota.get(), Optional.empty());

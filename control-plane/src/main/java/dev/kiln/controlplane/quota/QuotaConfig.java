@@ -5,7 +5,7 @@ import io.micronaut.core.bind.annotation.Bindable;
 import io.micronaut.core.convert.format.ReadableBytes;
 
 /**
- * Default quotas ({@code kiln.quotas.*}, env {@code KILN_QUOTA_*}); an operator overrides the first five per
+ * Default quotas ({@code kiln.quotas.*}, env {@code KILN_QUOTA_*}); an operator overrides each but organizationsPerUser per
  * organization.
  *
  * @param organizationsPerUser how many organizations one user may own (operators are not limited: they create
@@ -17,7 +17,8 @@ public record QuotaConfig(@Bindable(defaultValue = "2000") long instances,
                           @Bindable(defaultValue = "500") long deployments,
                           @Bindable(defaultValue = "1000") long keys,
                           @Bindable(defaultValue = "50GB") @ReadableBytes long modelStorageBytes,
-                          @Bindable(defaultValue = "10") long organizationsPerUser) {
+                          @Bindable(defaultValue = "10") long organizationsPerUser,
+                          @Bindable(defaultValue = "10GB") @ReadableBytes long captureStorageBytes) {
 
     long limit(Quota quota) {
         return switch (quota) {
@@ -26,6 +27,7 @@ public record QuotaConfig(@Bindable(defaultValue = "2000") long instances,
             case DEPLOYMENTS -> deployments;
             case KEYS -> keys;
             case MODEL_STORAGE_BYTES -> modelStorageBytes;
+            case CAPTURE_STORAGE_BYTES -> captureStorageBytes;
         };
     }
 }

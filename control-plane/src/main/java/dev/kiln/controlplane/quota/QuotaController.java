@@ -41,7 +41,7 @@ class QuotaController {
         return quotas.read(caller, orgId);
     }
 
-    /** Operators only: {instances?, gpus?, deployments?, keys?, modelStorageBytes?}; null restores the default. */
+    /** Operators only: {instances?, gpus?, deployments?, keys?, modelStorageBytes?, captureStorageBytes?}; null restores the default. */
     @Patch
     QuotasView patch(@Parameter(hidden = true) Caller caller, UUID orgId, @Body JsonNode body) {
         return quotas.change(caller, orgId, body);

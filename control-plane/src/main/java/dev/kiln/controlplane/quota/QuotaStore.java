@@ -116,6 +116,8 @@ class QuotaStore {
                 SELECT coalesce(sum(a.size_bytes), 0) FROM artifacts a WHERE a.sha256 IN (
                     SELECT mv.artifact_sha256 FROM model_versions mv JOIN models m ON m.id = mv.model_id
                     JOIN projects p ON p.id = m.project_id WHERE p.organization_id = ?)""", organizationId));
+        used.put(Quota.CAPTURE_STORAGE_BYTES, count(
+                "SELECT coalesce(sum(size_bytes), 0) FROM captures WHERE organization_id = ?", organizationId));
         return used;
     }
 

@@ -70,6 +70,17 @@ public class Quotas {
         }
     }
 
+    /**
+     * Whether {@code adding} more of a quota stays within the organization's limit. A read without the lock of
+     * {@link #require}: for data capture, where a concurrent capture slipping past the limit by one image is
+     * better than serializing every capture of an organization.
+     */
+    @ReadOnly
+    public boolean fits(UUID organizationId, Quota quota, long adding) {
+        long limit = limits(organizationId).get(quota);
+        return !QuotaDecision.exceeds(store.usage(organizationId, clock.instant()).get(quota), adding, limit);
+    }
+
     /** 403 when the user already owns as many organizations as one user may; operators are not limited. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void requireOrganizationSlot(UUID userId) {

@@ -57,7 +57,8 @@ class QuotaApiTest extends ApiTest {
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.get("organizationId")).isEqualTo(org.id());
-        assertThat(quotas(r)).containsOnlyKeys("instances", "gpus", "deployments", "keys", "modelStorageBytes");
+        assertThat(quotas(r)).containsOnlyKeys("instances", "gpus", "deployments", "keys", "modelStorageBytes",
+                "captureStorageBytes");
         assertThat(quotas(r).get("keys")).containsEntry("limit", 1000).containsEntry("used", 1)
                 .containsEntry("unit", "count");
         assertThat(quotas(r).get("modelStorageBytes")).containsEntry("limit", 50L << 30).containsEntry("used", 0)

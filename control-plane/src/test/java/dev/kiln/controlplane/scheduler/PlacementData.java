@@ -31,7 +31,7 @@ final class PlacementData {
     static Deployment deployment(int instances, String resourceType, String gpuType, int gpus, int generation) {
         return new Deployment(UUID.randomUUID(), UUID.randomUUID(), "d", UUID.randomUUID(), "PENDING", null,
                 instances, resourceType, gpuType, gpus, null, "entropy", 0.5, 1, 0, 64, 30_000, null, generation,
-                null, null, T0, T0, null, null, null, null, null, null, List.of());
+                null, null, T0, T0, null, null, null, null, null, null, List.of(), List.of());
     }
 
     static Deployment withGeneration(Deployment d, int generation, Instant updatedAt) {
@@ -40,7 +40,7 @@ final class PlacementData {
                 d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(),
                 d.timeoutMs(), d.rateLimitPerSecond(), generation, d.onlineSince(), d.createdBy(), d.createdAt(),
                 updatedAt, d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
-                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), d.traffic());
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), d.traffic(), d.captureGroups());
     }
 
     /** The deployment with a traffic list (its primary becomes the model version, as the API stores it). */
@@ -50,7 +50,7 @@ final class PlacementData {
                 d.evaluationStrategy(), d.evaluationThreshold(), d.maxBatchSize(), d.maxQueueDelayMs(), d.maxQueue(),
                 d.timeoutMs(), d.rateLimitPerSecond(), d.generation(), d.onlineSince(), d.createdBy(), d.createdAt(),
                 d.updatedAt(), d.autoscaleMinInstances(), d.autoscaleMaxInstances(), d.autoscaleTargetConcurrency(),
-                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), traffic);
+                d.autoscaleScaleDownDelaySeconds(), d.autoscaleMaxScaleUpRate(), d.autoscaledInstances(), traffic, d.captureGroups());
     }
 
     static NodeSlot cpuNode(String name) {

@@ -134,6 +134,23 @@ public final class Api {
                 .POST(BodyPublishers.concat(parts.toArray(BodyPublisher[]::new))));
     }
 
+    /** A binary answer (an image, a zip): status, content type and the bytes. */
+    public record Binary(int status, String contentType, byte[] bytes) {
+    }
+
+    public Binary getBytes(String path) {
+        try {
+            var response = http.send(request(path).GET().build(), BodyHandlers.ofByteArray());
+            return new Binary(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path));
         if (token != null) {

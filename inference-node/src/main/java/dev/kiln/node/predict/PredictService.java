@@ -6,6 +6,8 @@ import dev.kiln.node.adapters.OutputAdapter;
 import dev.kiln.node.adapters.Prediction;
 import dev.kiln.node.adapters.RawOutputs;
 import dev.kiln.node.adapters.RawTensor;
+import dev.kiln.node.capture.CaptureQueue;
+import dev.kiln.node.capture.Captures;
 import dev.kiln.node.imaging.Base64Image;
 import dev.kiln.node.imaging.DecodedImage;
 import dev.kiln.node.imaging.DecodingConfig;
@@ -31,6 +33,8 @@ import dev.kiln.protocol.ModelDescriptor;
 import dev.kiln.protocol.ServingSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +54,7 @@ import java.util.concurrent.TimeoutException;
  */
 @Singleton
 public final class PredictService {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictService.class);
     private final InstanceManager instances;
     private final PredictRequestParser parser;
     private final ImageDecoder decoder;
@@ -58,11 +63,14 @@ public final class PredictService {
     private final ImagingConfig imaging;
     private final DecodingConfig decoding;
     private final MemoryWatch memory;
+    private final CaptureQueue captures;
     private final ExecutorService requestThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("kiln-request-", 1).factory());
 
     PredictService(InstanceManager instances, PredictRequestParser parser, ImageDecoder decoder, ImageFetcher fetcher,
-                   AdapterRegistry adapters, ImagingConfig imaging, DecodingConfig decoding, MemoryWatch memory) {
+                   AdapterRegistry adapters, ImagingConfig imaging, DecodingConfig decoding, MemoryWatch memory,
+                   CaptureQueue captures) {
+        this.captures = captures;
         this.imaging = imaging;
         this.decoding = decoding;
         this.memory = memory;
@@ -86,7 +94,10 @@ public final class PredictService {
         try {
             work = CompletableFuture.supplyAsync(() -> prepare(instance, body, arrived), requestThreads)
                     .thenCompose(prepared -> infer(instance, prepared, control))
-                    .thenApply(done -> response(instance.assignment(), predictId, done, arrived));
+                    .thenApply(done -> {
+                        capture(instance, done);
+                        return response(instance.assignment(), predictId, done, arrived);
+                    });
         } catch (RuntimeException e) {
             admission.close();
             throw e;
@@ -152,11 +163,15 @@ public final class PredictService {
         ModelDescriptor descriptor = instance.assignment().descriptor();
         Reader reader = reader(descriptor, request, settings(instance.assignment()));
         Map<String, Object> options = Preprocessor.withMaxSide(descriptor.options(), imaging.dynamicMaxSide());
-        try (DecodedImage image = image(request, descriptor.input(), options, decodeWait(instance, arrived))) {
+        byte[] encoded = encoded(request);
+        Duration wait = decodeWait(instance, arrived);
+        try (DecodedImage image = encoded == null ? decoder.fromRgb(request.array(), wait)
+                : decode(encoded, descriptor.input(), options, wait)) {
             PreparedInput input = Preprocessor.prepare(image, descriptor.input(), options, instance.buffers());
             long done = System.nanoTime();
+            boolean capturing = !settings(instance.assignment()).captureGroups().isEmpty();
             return new Prepared(input, reader, image.width(), image.height(), ms(started - arrived),
-                    ms(done - started));
+                    ms(done - started), capturing ? encoded : null);
         }
     }
 
@@ -183,15 +198,32 @@ public final class PredictService {
     }
 
     /**
-     * Pixels are given back once the tensor is filled (the try-with-resources in {@link #prepare}), whatever happens;
-     * the wait for them is bounded by the node's decode wait and by what is left of the deployment's timeout.
+     * The encoded image (JPEG, PNG, …) of a base64 or URL request; null for a pixel array. Pixels decoded from it are
+     * given back once the tensor is filled (the try-with-resources in {@link #prepare}), whatever happens; the wait
+     * for them is bounded by the node's decode wait and by what is left of the deployment's timeout.
      */
-    private DecodedImage image(PredictRequest request, InputSpec spec, Map<String, Object> options, Duration wait) {
+    private byte[] encoded(PredictRequest request) {
         return switch (request.imageType()) {
-            case ARRAY -> decoder.fromRgb(request.array(), wait);
-            case BASE64 -> decode(Base64Image.decode(request.text()), spec, options, wait);
-            case URL -> decode(fetcher.fetch(request.text()), spec, options, wait);
+            case ARRAY -> null;
+            case BASE64 -> Base64Image.decode(request.text());
+            case URL -> fetcher.fetch(request.text());
         };
+    }
+
+    /** Hands the prediction to data capture when a group of the deployment keeps it; never fails the answer. */
+    private void capture(ServingInstance instance, Done done) {
+        byte[] image = done.prepared().captureImage();
+        if (image == null) {
+            return;
+        }
+        Assignment a = instance.assignment();
+        try {
+            Captures.decide(a, settings(a), image, done.prepared().width(), done.prepared().height(),
+                    done.outcome().value().predictions(), done.outcome().value().routineResults())
+                    .ifPresent(captures::offer);
+        } catch (RuntimeException e) {
+            LOG.warn("Capture of a prediction of deployment {} failed: {}", a.deploymentId(), e.toString());
+        }
     }
 
     private DecodedImage decode(byte[] bytes, InputSpec spec, Map<String, Object> options, Duration wait) {
@@ -255,8 +287,9 @@ public final class PredictService {
         requestThreads.shutdownNow();
     }
 
+    /** @param captureImage the encoded image, kept only while a capture group may want it */
     private record Prepared(PreparedInput input, Reader reader, int width, int height, double waitedMs,
-                            double preprocessMs) {
+                            double preprocessMs, byte[] captureImage) {
     }
 
     /** Runs on the inference thread while the outputs are alive. */

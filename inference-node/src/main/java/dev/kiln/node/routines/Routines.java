@@ -88,6 +88,27 @@ public final class Routines {
         return current;
     }
 
+    /** ActiveLearning's score and verdict, for data capture. */
+    public record Uncertainty(double score, boolean flagged) {
+    }
+
+    /**
+     * ActiveLearning's verdict on the answer: the request's own when it asked for the routine, else computed here by
+     * the deployment's strategy and threshold (data capture needs it either way).
+     */
+    public static Uncertainty uncertainty(List<Prediction> predictions, Map<String, Object> results,
+                                          ServingSettings settings) {
+        Object asked = results.get(ActiveLearning.NAME);
+        ActiveLearning.Result result = asked instanceof ActiveLearning.Result r ? r : computed(predictions, settings);
+        return new Uncertainty(result.score(), result.flagged());
+    }
+
+    private static ActiveLearning.Result computed(List<Prediction> predictions, ServingSettings settings) {
+        Map<String, Object> scratch = newResults();
+        ActiveLearning.of(settings.evaluationStrategy(), settings.evaluationThreshold()).apply(predictions, scratch);
+        return (ActiveLearning.Result) scratch.get(ActiveLearning.NAME);
+    }
+
     public static Map<String, Object> newResults() {
         return new LinkedHashMap<>();
     }
