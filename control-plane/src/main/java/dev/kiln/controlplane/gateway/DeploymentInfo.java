@@ -31,9 +31,15 @@ import java.util.concurrent.ExecutorService;
 class DeploymentInfo {
 
     private static final String SQL = """
-            SELECT d.name, d.status, d.max_batch_size, d.max_queue_delay_ms, d.timeout_ms, m.name AS model_name,
-                   mv.version_tag, mv.descriptor::text AS descriptor
+            SELECT d.name, d.status, d.max_batch_size, d.max_queue_delay_ms, d.timeout_ms, d.max_queue,
+                   m.name AS model_name, mv.version_tag, mv.descriptor::text AS descriptor, q.effective_max_queue,
+                   q.max_queue_clamped_by
             FROM deployments d
+            -- The shortest bound a ready instance applies: what a caller can count on.
+            LEFT JOIN LATERAL (SELECT i.effective_max_queue, i.max_queue_clamped_by FROM instances i
+                               WHERE i.deployment_id = d.id AND i.status = 'READY'
+                                 AND i.effective_max_queue IS NOT NULL
+                               ORDER BY i.effective_max_queue LIMIT 1) q ON true
             JOIN model_versions mv ON mv.id = d.model_version_id
             JOIN models m ON m.id = mv.model_id
             WHERE d.id = ? AND d.status <> 'DELETING'""";
@@ -47,10 +53,20 @@ class DeploymentInfo {
     record Batching(int maxBatchSize, int maxQueueDelayMs, boolean dynamicBatch) {
     }
 
+    /**
+     * @param maxQueue          the deployment's setting
+     * @param effectiveMaxQueue the shortest bound a ready instance applies (less where its node's memory does not
+     *                          allow {@code maxQueue}); absent until an instance has reported it
+     * @param clampedBy         {@code heap} or {@code directMemory} when memory made it shorter
+     */
+    @Serdeable
+    record Queue(int maxQueue, @Nullable Integer effectiveMaxQueue, @Nullable String clampedBy) {
+    }
+
     @Serdeable
     record Body(UUID deploymentId, String name, String status, Model model, Map<Integer, String> labels,
-                InputSpec input, String outputAdapter, Map<String, String> outputs, Batching batching, int timeoutMs,
-                int readyInstances) {
+                InputSpec input, String outputAdapter, Map<String, String> outputs, Batching batching, Queue queue,
+                int timeoutMs, int readyInstances) {
     }
 
     private final JdbcOperations jdbc;
@@ -96,6 +112,8 @@ class DeploymentInfo {
                 d.outputs() == null ? Map.of() : d.outputs(),
                 new Batching(row.getInt("max_batch_size"), row.getInt("max_queue_delay_ms"),
                         d.input() != null && d.input().dynamicBatch()),
+                new Queue(row.getInt("max_queue"), row.getObject("effective_max_queue", Integer.class),
+                        row.getString("max_queue_clamped_by")),
                 row.getInt("timeout_ms"), route.ready().size());
     }
 }

@@ -34,6 +34,10 @@ public interface InstanceRepository extends GenericRepository<Instance, UUID> {
             WHERE id = :id""")
     void updateStatus(UUID id, InstanceStatus status, @Nullable String error, int attempts, Instant at);
 
+    /** The queue bound the node applies to the instance, as it reported it (for {@code /{id}/info}). */
+    @Query("UPDATE instances SET effective_max_queue = :effective, max_queue_clamped_by = :clampedBy WHERE id = :id")
+    void recordQueue(UUID id, @Nullable Integer effective, @Nullable String clampedBy);
+
     /** The node vanished: its instances stop counting and are replaced elsewhere. */
     @Query("UPDATE instances SET status = 'LOST', updated_at = :at WHERE node_id = :nodeId AND status <> 'LOST'")
     void markLostOnNode(UUID nodeId, Instant at);

@@ -232,6 +232,9 @@ public class NodeRegistry {
             boolean newFailure = report.status() == InstanceStatus.FAILED && instance.status() != InstanceStatus.FAILED;
             instances.updateStatus(instance.id(), report.status(), error,
                     instance.attempts() + (newFailure ? 1 : 0), now);
+            if (report.status() == InstanceStatus.READY) {
+                instances.recordQueue(instance.id(), report.effectiveMaxQueue(), report.maxQueueClampedBy());
+            }
             events.publishEvent(new InstanceStatusChanged(instance.deploymentId(), instance.id(), nodeId,
                     report.status(), error));
             readinessChanged |= instance.status() == InstanceStatus.READY || report.status() == InstanceStatus.READY;

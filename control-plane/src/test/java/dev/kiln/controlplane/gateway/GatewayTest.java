@@ -8,6 +8,7 @@ import dev.kiln.controlplane.support.RawHttp;
 import dev.kiln.controlplane.support.Tenants;
 import dev.kiln.controlplane.tenancy.Role;
 import dev.kiln.controlplane.node.FleetTestBase;
+import dev.kiln.controlplane.node.Node;
 import dev.kiln.controlplane.node.NodeRegistry;
 import dev.kiln.controlplane.node.NodeRepository;
 import dev.kiln.controlplane.scheduler.Reconciler;
@@ -455,6 +456,28 @@ class GatewayTest extends FleetTestBase {
 
     @Test
     @SuppressWarnings("unchecked")
+    void infoShowsTheQueueBoundTheReadyInstancesApplyWhenTheirNodesMemoryShortensIt() {
+        Placed placed = readyDeployment(1);
+        UUID instance = placed.instances().getFirst();
+        Node node = nodes.findById(placed.nodes().getFirst().nodeId()).orElseThrow();
+        // The instance loads again (as after a restart) and reports the bound its node could afford.
+        registry.heartbeat(node, new Heartbeat(List.of(new InstanceReport(instance, InstanceStatus.LOADING, null, 0)),
+                List.of(), 0, 0, List.of(), List.of()));
+        registry.heartbeat(node, new Heartbeat(List.of(new InstanceReport(instance, InstanceStatus.READY, null, 0, 13,
+                "heap")), List.of(), 0, 0, List.of(), List.of()));
+        routes.refresh();
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/" + placed.deployment() + "/info"))
+                .header("Authorization", "Bearer " + key).GET().build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Map<String, Object> queue = (Map<String, Object>) fromJson(response.body(), Map.class).get("queue");
+        assertThat(queue).containsEntry("maxQueue", 64).containsEntry("effectiveMaxQueue", 13)
+                .containsEntry("clampedBy", "heap");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void infoDescribesTheDeploymentsModelEvenBeforeAnyInstanceIsReady() {
         UUID deployment = fixtures.cpuDeployment(project, modelVersion, 1);
         routes.refresh();
@@ -474,6 +497,9 @@ class GatewayTest extends FleetTestBase {
                 .containsEntry("height", 320).containsEntry("layout", "NCHW");
         assertThat((Map<String, Object>) info.get("batching")).containsEntry("maxBatchSize", 1)
                 .containsEntry("dynamicBatch", false);
+        Map<String, Object> queue = (Map<String, Object>) info.get("queue");
+        assertThat(queue).containsEntry("maxQueue", 64);
+        assertThat(queue.get("effectiveMaxQueue")).as("no instance has reported its bound yet").isNull();
         assertThat(received).isEmpty();
     }
 

@@ -106,7 +106,7 @@ public final class ServingInstance {
     }
 
     public InstanceReport report() {
-        return new InstanceReport(id(), status, error, outstanding.get());
+        return new InstanceReport(id(), status, error, outstanding.get(), queue.effective(), queue.clampedBy());
     }
 
     /**
