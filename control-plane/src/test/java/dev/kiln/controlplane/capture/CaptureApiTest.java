@@ -218,9 +218,14 @@ class CaptureApiTest extends ApiTest {
         assertThat(matching.status()).as(matching.body()).isEqualTo(200);
         assertThat(matching.map()).containsEntry("deleted", 2);
         assertThat(total(captures(s))).isZero();
+        assertThat(storedBlobs(s.deploymentId())).isEmpty();
+    }
+
+    /** The blobs the store holds for a deployment (their keys hold its id). */
+    List<String> storedBlobs(UUID deploymentId) throws IOException {
         try (var files = Files.walk(STORE)) {
-            assertThat(files.filter(f -> f.toString().contains(s.deploymentId().toString()) && Files.isRegularFile(f)))
-                    .isEmpty();
+            return files.filter(f -> f.toString().contains(deploymentId.toString()) && Files.isRegularFile(f))
+                    .map(Path::toString).toList();
         }
     }
 
