@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.capture;
 
+import dev.kiln.controlplane.common.ChunkPipe;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -7,9 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.UncheckedIOException;
+import java.io.BufferedOutputStream;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +22,7 @@ class CaptureExports {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureExports.class);
     private static final int PIPE_BYTES = 256 * 1024;
+    private static final int CHUNK_BYTES = 16 * 1024;
 
     private final CocoExport coco;
     private final Clock clock;
@@ -35,21 +35,18 @@ class CaptureExports {
     }
 
     InputStream start(CaptureFilter filter) {
-        PipedInputStream in = new PipedInputStream(PIPE_BYTES);
-        PipedOutputStream out;
-        try {
-            out = new PipedOutputStream(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ChunkPipe pipe = new ChunkPipe(PIPE_BYTES / CHUNK_BYTES);
+        ChunkPipe.Sink sink = pipe.sink();
         writers.execute(() -> {
-            try (out) {
-                coco.write(filter, out, clock.instant());
+            try {
+                // Chunks of 16 KB: the zip writer's many small writes would each be a chunk of their own.
+                coco.write(filter, new BufferedOutputStream(sink, CHUNK_BYTES), clock.instant()); // closes it: END
             } catch (IOException | RuntimeException e) {
                 LOG.info("Capture export of deployment {} ended early: {}", filter.deploymentId(), e.toString());
+                sink.fail(e);
             }
         });
-        return in;
+        return pipe;
     }
 
     @PreDestroy

@@ -1,5 +1,6 @@
 package dev.kiln.controlplane.node;
 
+import dev.kiln.controlplane.common.ChunkPipe;
 import dev.kiln.controlplane.model.ArtifactStore;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.server.types.files.StreamedFile;

@@ -1,4 +1,4 @@
-package dev.kiln.controlplane.node;
+package dev.kiln.controlplane.common;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * from whichever pooled thread is free), a writer failure reaches the reader as an IOException, and a reader
  * that gives up (client gone) makes the writer fail instead of blocking forever.
  */
-final class ChunkPipe extends InputStream {
+public final class ChunkPipe extends InputStream {
 
     private static final byte[] END = new byte[0];
 
@@ -25,16 +25,16 @@ final class ChunkPipe extends InputStream {
     private int position;
     private boolean ended;
 
-    ChunkPipe(int capacity) {
+    public ChunkPipe(int capacity) {
         this.chunks = new ArrayBlockingQueue<>(capacity);
     }
 
     /** The writing end; call {@link Sink#fail} instead of close when the source breaks. */
-    Sink sink() {
+    public Sink sink() {
         return new Sink();
     }
 
-    final class Sink extends OutputStream {
+    public final class Sink extends OutputStream {
 
         @Override
         public void write(int b) throws IOException {
@@ -53,8 +53,8 @@ final class ChunkPipe extends InputStream {
             put(END);
         }
 
-        void fail(Exception cause) {
-            writerFailure = new IOException("The artifact could not be read: " + cause.getMessage(), cause);
+        public void fail(Exception cause) {
+            writerFailure = new IOException("The stream's source failed: " + cause.getMessage(), cause);
             try {
                 put(END); // wakes a waiting reader, which then finds the failure
             } catch (IOException readerGone) {

@@ -1,4 +1,4 @@
-package dev.kiln.controlplane.node;
+package dev.kiln.controlplane.common;
 
 import org.junit.jupiter.api.Test;
 
