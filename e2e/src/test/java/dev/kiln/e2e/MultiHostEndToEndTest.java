@@ -15,7 +15,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -30,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +68,30 @@ class MultiHostEndToEndTest {
     /** One simulated host: its address and the two ports its app listens on there. */
     record Host(String name, String address, int port, int managementPort) {
         Host(String name, String address) {
-            this(name, address, AppProcess.freePort(), AppProcess.freePort());
+            this(name, address, portBelowEphemeralRange(address), portBelowEphemeralRange(address));
+        }
+
+        /**
+         * A port below the kernel's ephemeral range (32768 and up), free on this address and on 127.0.0.1 now.
+         * The test JVMs running beside this one (the build runs modules in parallel) take their ports from that
+         * range, so none of them can be listening on 127.0.0.1 where this test checks that nothing is.
+         */
+        private static int portBelowEphemeralRange(String address) {
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+                if (free(address, port) && free("127.0.0.1", port)) {
+                    return port;
+                }
+            }
+            throw new IllegalStateException("no free port below 32000 on " + address);
+        }
+
+        private static boolean free(String address, int port) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(address))) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         String url() {
