@@ -72,18 +72,19 @@ class MultiHostEndToEndTest {
         }
 
         /**
-         * A port below the kernel's ephemeral range (32768 and up), free on this address and on 127.0.0.1 now.
-         * The test JVMs running beside this one (the build runs modules in parallel) take their ports from that
-         * range, so none of them can be listening on 127.0.0.1 where this test checks that nothing is.
+         * A port of this module's block, below the kernel's ephemeral range, free on this address and on 127.0.0.1
+         * now. The test JVMs running beside this one (the build runs modules in parallel) take theirs from other
+         * blocks, so none of them can be listening on 127.0.0.1 where this test checks that nothing is.
          */
         private static int portBelowEphemeralRange(String address) {
             for (int attempt = 0; attempt < 200; attempt++) {
-                int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+                // The upper half of this module's block (kiln.test.port-base in e2e/pom.xml); stacks count from its start.
+                int port = ThreadLocalRandom.current().nextInt(21_000, 22_000);
                 if (free(address, port) && free("127.0.0.1", port)) {
                     return port;
                 }
             }
-            throw new IllegalStateException("no free port below 32000 on " + address);
+            throw new IllegalStateException("no free port in 21000..21999 on " + address);
         }
 
         private static boolean free(String address, int port) {

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * end-to-end tests and the benchmark.
  */
 public final class AppProcess implements AutoCloseable {
+    private static final int PORT_BLOCK = 2000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String name;
     private final Process process;
@@ -128,9 +130,31 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port free on loopback now. With {@code -Dkiln.test.port-base=N} (set per test module by the build) ports come
+     * in turn from N to N + 1999, below the kernel's ephemeral range: test JVMs of modules built side by side
+     * (-T 2) each have their own block, so one never picks a port another has just picked and not yet bound.
+     * Without it, an ephemeral port (the bench, ./kiln).
+     */
     public static int freePort() {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int base = Integer.getInteger("kiln.test.port-base", 0);
+        if (base <= 0) {
+            return bindable(0);
+        }
+        NEXT_PORT.compareAndSet(0, base);
+        for (int port = NEXT_PORT.getAndIncrement(); port < base + PORT_BLOCK; port = NEXT_PORT.getAndIncrement()) {
+            if (bindable(port) == port) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port left in " + base + ".." + (base + PORT_BLOCK - 1));
+    }
+
+    private static int bindable(int port) {
+        try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        } catch (java.net.BindException e) {
+            return -1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
